@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+/**
+ * `gcsync` command-line entry point. Each sub-command lives in its own file under `src/cli/commands/`
+ * and registers itself on the program here.
+ */
+import { Command } from 'commander';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('gcsync')
+    .description('Keep Genesys Cloud group memberships equal to declarative rules, durably, on Temporal.')
+    .showHelpAfterError();
+  // Sub-commands register here (one line each).
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    });
+}
