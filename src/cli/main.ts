@@ -15,11 +15,14 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module) {
+/** Runs the CLI; exits 1 with a one-line message on an unexpected error (no stack trace for operators). */
+export function main(argv: string[]): void {
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync(argv)
     .catch((err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
+      console.error(`gcsync: ${err instanceof Error ? err.message : String(err)}`);
       process.exit(1);
     });
 }
+
+if (require.main === module) main(process.argv);
