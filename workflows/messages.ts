@@ -1,0 +1,153 @@
+/**
+ * The public contract of the `reconcileGroups` workflow: its input, result, signals and queries.
+ * The worker bundles this file with the workflow; the typed client, the CLI and the HTTP service import it
+ * for the message definitions. Everything here is JSON-serialisable and carries no secret.
+ */
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** Workflow type name, as used by `temporal schedule create --type` and by the client. */
+export const RECONCILE_WORKFLOW_TYPE = 'reconcileGroups';
+
+/** Default task queue for the worker and every starter. */
+export const DEFAULT_TASK_QUEUE = 'gcsync';
+
+/** What a run does after planning: `plan` stops after the plan (dry run); `apply` writes. */
+export type RunMode = 'plan' | 'apply';
+
+/** Per-run overrides of the rules file's policy and of worker defaults. */
+export interface ReconcileOverrides {
+  requireApproval?: 'always' | 'never' | 'auto';
+  maxRemovals?: number;
+  maxRemovalRatio?: number;
+  /** Duration string (`90s`, `15m`, `24h`). */
+  approvalTimeout?: string;
+  /** How many groups are applied at once. */
+  concurrency?: number;
+}
+
+/**
+ * Input of one reconciliation run. Give the rules inline (`rules`, the parsed-or-raw document) or as a
+ * reference the worker can read (`rulesRef`: a path on the worker, or `blob:<key>` in the plan store).
+ * `targetGroups` restricts the run to those groups (ids or names as written in the rules) — the original
+ * tutorial's body `{"targetGroups": [...]}` maps here.
+ */
+export interface ReconcileInput {
+  mode: RunMode;
+  rules?: unknown;
+  rulesRef?: string;
+  targetGroups?: string[];
+  overrides?: ReconcileOverrides;
+  /** Who or what started the run (a person, a schedule, a service); recorded in the audit log. */
+  requestedBy?: string;
+}
+
+/** Signal payload to approve the plan a run is waiting on; `planDigest` must equal the run's current digest. */
+export interface ApproveSignal {
+  by: string;
+  planDigest: string;
+  comment?: string;
+}
+
+/** Signal payload to reject the plan a run is waiting on. */
+export interface RejectSignal {
+  by: string;
+  reason: string;
+}
+
+/** Life-cycle phase of a run, mirrored in the `GcsyncPhase` search attribute. */
+export type RunPhase =
+  | 'starting'
+  | 'snapshot'
+  | 'planning'
+  | 'awaiting-approval'
+  | 'applying'
+  | 'completed'
+  | 'planned'
+  | 'no-changes'
+  | 'rejected'
+  | 'expired'
+  | 'aborted'
+  | 'failed';
+
+/** Totals of a plan. */
+export interface PlanTotals {
+  groups: number;
+  groupsChanged: number;
+  adds: number;
+  removes: number;
+}
+
+/** Answer of the `status` query. */
+export interface RunStatus {
+  phase: RunPhase;
+  mode: RunMode;
+  startedAt: string;
+  planId?: string;
+  planDigest?: string;
+  totals?: PlanTotals;
+  awaitingApproval: boolean;
+  approvalRequired: boolean;
+  approvalReasons: string[];
+  /** ISO time after which a pending approval expires. */
+  approvalDeadline?: string;
+  approval?: { by: string; at: string; comment?: string };
+  rejection?: { by: string; at: string; reason: string };
+  /** Approvals refused because they named another digest. */
+  refusedApprovals: { by: string; at: string; planDigest: string }[];
+  progress: { groupsDone: number; groupsTotal: number; added: number; removed: number; failedGroups: number };
+  error?: string;
+}
+
+/** One group's line in the plan. Ids of the changed members are in the stored plan, not here. */
+export interface PlanGroupSummary {
+  groupId: string;
+  groupName: string;
+  mode: 'exact' | 'additive' | 'managed';
+  adds: number;
+  removes: number;
+  unchanged: number;
+  currentCount: number;
+  desiredCount: number;
+}
+
+/** Request of the `plan` query (pages of group summaries). */
+export interface PlanPageRequest {
+  page?: number;
+  pageSize?: number;
+}
+
+/** Answer of the `plan` query. */
+export interface PlanPage {
+  planId?: string;
+  planDigest?: string;
+  page: number;
+  pageSize: number;
+  totalGroups: number;
+  groups: PlanGroupSummary[];
+}
+
+/** Outcome of one group in a run. */
+export interface GroupOutcome {
+  groupId: string;
+  groupName: string;
+  added: number;
+  removed: number;
+  failed: boolean;
+  error?: string;
+  scim?: 'notified' | 'failed' | 'off';
+}
+
+/** Result of a run. */
+export interface ReconcileResult {
+  status: 'completed' | 'planned' | 'no-changes' | 'rejected' | 'expired' | 'aborted';
+  planId?: string;
+  planDigest?: string;
+  totals: { groups: number; added: number; removed: number; failedGroups: number };
+  groups: GroupOutcome[];
+  error?: string;
+}
+
+export const approveSignal = defineSignal<[ApproveSignal]>('approve');
+export const rejectSignal = defineSignal<[RejectSignal]>('reject');
+export const statusQuery = defineQuery<RunStatus>('status');
+export const planQuery = defineQuery<PlanPage, [PlanPageRequest?]>('plan');
