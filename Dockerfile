@@ -1,0 +1,26 @@
+# syntax=docker/dockerfile:1
+# Worker and HTTP service image. Debian-based on purpose: the Temporal SDK's native core is glibc-only.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY workflows ./workflows
+COPY activities ./activities
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    GCSYNC_DATA_DIR=/var/lib/gcsync/data \
+    AUDIT_FILE=/var/lib/gcsync/audit.jsonl
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY examples ./examples
+# No secret is baked in: credentials arrive at run time through the environment or *_FILE secret mounts.
+RUN mkdir -p /var/lib/gcsync && chown -R node:node /var/lib/gcsync
+USER node
+ENTRYPOINT ["node", "dist/src/cli/main.js"]
+CMD ["worker"]
