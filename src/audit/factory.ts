@@ -1,0 +1,31 @@
+/** Chooses the audit sink from the environment, the same way in every worker and CLI command. */
+import { DEFAULT_AUDIT_FILE, JsonlAuditSink } from './jsonl-sink';
+import { PostgresAuditSink } from './postgres-sink';
+import type { AuditSink } from './sink';
+
+/** Environment variables read by {@link openAuditSink}. */
+export interface AuditEnv {
+  /** PostgreSQL connection string; when set (non-empty), the PostgreSQL sink is used. */
+  DATABASE_URL?: string;
+  /** JSONL file used when `DATABASE_URL` is unset. Default `./.gcsync/audit.jsonl`. */
+  AUDIT_FILE?: string;
+}
+
+/**
+ * Opens the configured audit sink: PostgreSQL (table `gcsync_audit`, created if missing) when `DATABASE_URL` is set,
+ * otherwise the JSONL file at `AUDIT_FILE`. For PostgreSQL the table is created/checked before returning, so a bad
+ * URL fails at startup rather than at the first audited write. Call `close()` on shutdown.
+ */
+export async function openAuditSink(env: AuditEnv = process.env): Promise<AuditSink> {
+  if (env.DATABASE_URL) {
+    const sink = new PostgresAuditSink({ connectionString: env.DATABASE_URL });
+    try {
+      await sink.init();
+    } catch (err) {
+      await sink.close();
+      throw err;
+    }
+    return sink;
+  }
+  return new JsonlAuditSink({ path: env.AUDIT_FILE || DEFAULT_AUDIT_FILE });
+}

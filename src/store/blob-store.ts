@@ -1,0 +1,79 @@
+/**
+ * Claim-check storage for data too large for workflow history (user snapshots, group members, plans). Workflows hold
+ * only the ref, a byte count and a digest; activities put and get the data.
+ */
+import type { Pool } from 'pg';
+import { LocalBlobStore } from './local-blob-store';
+import { PostgresBlobStore } from './postgres-blob-store';
+
+/** What `put` returns: everything a workflow needs to keep instead of the data. */
+export interface BlobPutResult {
+  /** Pass to `get`/`has`: `<key>#sha256:<digest>`, pinning the exact content. */
+  ref: string;
+  /** Size of the value's canonical JSON (uncompressed), in bytes. */
+  bytes: number;
+  /** Lower-case hex SHA-256 of the value's canonical JSON; equal values give equal digests on every backend. */
+  digest: string;
+}
+
+/** Claim-check store for JSON values. */
+export interface BlobStore {
+  /**
+   * Stores `value` (anything JSON can represent; `undefined`, functions, `Map`, `NaN`... throw `TypeError`) under
+   * `key`. Keys are deterministic, e.g. `snapshots/<workflowId>/<runId>/users.json`, so a retried activity overwrites
+   * the same object instead of leaking a new one; writing equal content again is a no-op in effect. Durable when the
+   * promise resolves.
+   */
+  put(key: string, value: unknown): Promise<BlobPutResult>;
+
+  /**
+   * Loads the value for a ref from `put` (or a bare key). With a ref, the content is checked against its digest.
+   * The result is not validated against `T`; parse it if the data crosses a trust boundary.
+   *
+   * @throws {BlobNotFoundError} nothing is stored under the key.
+   * @throws {BlobIntegrityError} the stored content is not the content the ref pinned.
+   */
+  get<T>(ref: string): Promise<T>;
+
+  /** True when `get(ref)` would find the content (for a ref: with a matching digest). */
+  has(ref: string): Promise<boolean>;
+
+  /** Releases connections. The store must not be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** Environment variables read by {@link openBlobStore} and `openOwnershipLedger`. */
+export interface StoreEnv {
+  /** PostgreSQL connection string; when set (non-empty), data lives in PostgreSQL (shared by all workers). */
+  DATABASE_URL?: string;
+  /** Local data folder when `DATABASE_URL` is unset. Default `./.gcsync/data`. */
+  GCSYNC_DATA_DIR?: string;
+  /** `0` or `false` to store blobs uncompressed. Default: gzip. */
+  GCSYNC_BLOB_GZIP?: string;
+}
+
+/** Default local data folder (relative to the working directory). */
+export const DEFAULT_DATA_DIR = './.gcsync/data';
+
+/**
+ * Opens the configured blob store: PostgreSQL (`gcsync_blobs`, created if missing, checked before returning) when
+ * `DATABASE_URL` is set, otherwise files under `GCSYNC_DATA_DIR/blobs`. Pass `pool` to share connections with other
+ * components (the caller then ends it).
+ */
+export async function openBlobStore(env: StoreEnv = process.env, shared: { pool?: Pool } = {}): Promise<BlobStore> {
+  const gzip = !/^(0|false|no|off)$/i.test(env.GCSYNC_BLOB_GZIP ?? '');
+  if (env.DATABASE_URL || shared.pool) {
+    const store = new PostgresBlobStore({
+      ...(shared.pool ? { pool: shared.pool } : { connectionString: env.DATABASE_URL as string }),
+      gzip,
+    });
+    try {
+      await store.init();
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+    return store;
+  }
+  return new LocalBlobStore({ dir: env.GCSYNC_DATA_DIR || DEFAULT_DATA_DIR, gzip });
+}

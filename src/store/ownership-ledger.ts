@@ -1,0 +1,47 @@
+/**
+ * Ownership ledger for groups in `managed` mode: which members this tool added (and has not removed since), so that
+ * it only ever removes members it owns and leaves people added by hand alone.
+ */
+import type { Pool } from 'pg';
+import { DEFAULT_DATA_DIR, type StoreEnv } from './blob-store';
+import { LocalOwnershipLedger } from './local-ownership-ledger';
+import { PostgresOwnershipLedger } from './postgres-ownership-ledger';
+
+/**
+ * Per-group set of user ids owned by this tool. Every operation is idempotent (set semantics), so activities can
+ * call it again on retry. Record after the Genesys write, for outcome `applied` and `already-applied` alike: a worker
+ * that died between the write and the record then catches up on retry.
+ */
+export interface OwnershipLedger {
+  /** Marks `userIds` as added by this tool to `groupId`. */
+  recordAdded(groupId: string, userIds: readonly string[]): Promise<void>;
+  /** Forgets `userIds` for `groupId` (removed by this tool). Unknown ids are ignored. */
+  recordRemoved(groupId: string, userIds: readonly string[]): Promise<void>;
+  /** Ids this tool added to `groupId` and has not removed since, sorted; empty for an unknown group. */
+  ownedBy(groupId: string): Promise<string[]>;
+  /** Releases connections. The ledger must not be used afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured ledger: PostgreSQL (`gcsync_owned_members`, created if missing) when `DATABASE_URL` is set,
+ * otherwise one JSON file per group under `GCSYNC_DATA_DIR/ledger`. Pass `pool` to share connections.
+ */
+export async function openOwnershipLedger(
+  env: StoreEnv = process.env,
+  shared: { pool?: Pool } = {},
+): Promise<OwnershipLedger> {
+  if (env.DATABASE_URL || shared.pool) {
+    const ledger = new PostgresOwnershipLedger(
+      shared.pool ? { pool: shared.pool } : { connectionString: env.DATABASE_URL as string },
+    );
+    try {
+      await ledger.init();
+    } catch (err) {
+      await ledger.close();
+      throw err;
+    }
+    return ledger;
+  }
+  return new LocalOwnershipLedger({ dir: env.GCSYNC_DATA_DIR || DEFAULT_DATA_DIR });
+}
