@@ -24,11 +24,24 @@ export default tseslint.config(
     // Workflow code is replayed deterministically inside the Temporal sandbox: no Node built-ins, no I/O libraries.
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins, 'pg', 'axios', 'purecloud-platform-client-v2', 'pino', 'express', 'proper-lockfile'],
-          patterns: [{ group: ['../src/genesys/*', '../src/audit/*', '../src/emulator/*'], message: 'I/O modules are not allowed in workflows' }],
+          paths: [...nodeBuiltins, 'pg', 'axios', 'purecloud-platform-client-v2', 'pino', 'express', 'proper-lockfile'].map(
+            (name) => ({ name, message: 'workflow code must stay deterministic: no Node built-ins or I/O libraries' }),
+          ),
+          patterns: [
+            {
+              group: ['**/src/genesys/**', '**/src/audit/**', '**/src/store/**', '**/src/scim/**', '**/src/emulator/**'],
+              message: 'I/O modules are not allowed in workflows (type-only imports are fine)',
+              allowTypeImports: true,
+            },
+            {
+              group: ['**/activities', '**/activities/**'],
+              message: 'workflows import activity types only (proxyActivities)',
+              allowTypeImports: true,
+            },
+          ],
         },
       ],
     },

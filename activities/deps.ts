@@ -1,0 +1,42 @@
+/** What the activities need from the worker: long-lived clients and stores, created once per worker process. */
+import type { AuditSink } from '../src/audit/sink';
+import type { ScimNotifier } from '../src/scim/client';
+import type { BlobStore } from '../src/store/blob-store';
+import type { OwnershipLedger } from '../src/store/ownership-ledger';
+import type { GenesysDirectory } from './directory';
+import type { RunContext } from './types';
+
+export interface ActivityDeps {
+  directory: GenesysDirectory;
+  blobs: BlobStore;
+  audit: AuditSink;
+  ledger: OwnershipLedger;
+  /** Undefined when `SCIM_BASE_URL` is unset: notifications are off. */
+  scim?: ScimNotifier;
+  /** Folder that relative `rulesRef` paths are resolved against (default: the worker's working directory). */
+  rulesDir?: string;
+  /** Groups applied at once when the run does not override it. */
+  defaultConcurrency?: number;
+  /** Users per `GET /api/v2/users` page (500, the largest the API accepts). */
+  usersPageSize?: number;
+}
+
+/** Deterministic blob keys: a retried activity overwrites the same object. */
+export const blobKeys = {
+  rules: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/rules.json`,
+  usersPage: (c: RunContext, page: number) =>
+    `runs/${c.workflowId}/${c.runId}/users/page-${String(page).padStart(5, '0')}.json`,
+  usersManifest: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/users.json`,
+  group: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/groups/${groupId}.json`,
+  groupsManifest: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/groups.json`,
+  plan: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/plan.json`,
+  applied: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/applied/${groupId}.json`,
+};
+
+/** Deterministic audit entry ids (see design: a retry never duplicates an entry, a crash never loses one). */
+export const auditIds = {
+  membership: (c: RunContext, groupId: string, op: 'add' | 'remove', userId: string) =>
+    `${c.workflowId}/${c.runId}/membership/${groupId}/${op}/${userId}`,
+  groupFailed: (c: RunContext, groupId: string) => `${c.workflowId}/${c.runId}/group-failed/${groupId}`,
+  scim: (c: RunContext, groupId: string, outcome: string) => `${c.workflowId}/${c.runId}/scim/${groupId}/${outcome}`,
+};

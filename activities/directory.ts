@@ -1,0 +1,38 @@
+/**
+ * The directory operations the activities need, as an interface: implemented over the official SDK by
+ * `src/genesys/directory.ts`, so activities stay independent of the SDK's call shapes.
+ */
+import type { GenesysApiUser } from '../src/core/directory-user';
+
+/** One page of `GET /api/v2/users`. */
+export interface UsersPage {
+  users: GenesysApiUser[];
+  pageNumber: number;
+  pageCount: number;
+  total: number;
+  /** Relative `nextUri`; absent on the last page. */
+  nextUri?: string;
+}
+
+/** The fields of a group the reconciler reads. */
+export interface GroupInfo {
+  id: string;
+  name: string;
+  version: number;
+  memberCount?: number;
+}
+
+/** Directory reads and membership writes. Errors are thrown as `GenesysApiError` (status, retry-after). */
+export interface GenesysDirectory {
+  listUsersPage(pageNumber: number, pageSize: number, expand: readonly string[]): Promise<UsersPage>;
+  getUsersByIds(ids: readonly string[], expand: readonly string[]): Promise<GenesysApiUser[]>;
+  /** All groups (every page), for resolving group names written in the rules. */
+  listAllGroups(): Promise<GroupInfo[]>;
+  getGroup(groupId: string): Promise<GroupInfo>;
+  /** Ids of the group's individual members (`GET /api/v2/groups/{id}/individuals`). */
+  getIndividuals(groupId: string): Promise<string[]>;
+  /** `POST /api/v2/groups/{id}/members` (≤ 50 ids); resolves with the HTTP status. */
+  addMembers(groupId: string, userIds: readonly string[], version: number): Promise<number>;
+  /** `DELETE /api/v2/groups/{id}/members?ids=` (≤ 50 ids); resolves with the HTTP status. */
+  removeMembers(groupId: string, userIds: readonly string[]): Promise<number>;
+}

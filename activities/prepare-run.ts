@@ -1,0 +1,117 @@
+/**
+ * `prepareRun`: loads and validates the rules, resolves the target groups against Genesys and computes the
+ * effective policy. Invalid rules, nesting cycles and unknown groups come back as a result (not a thrown error)
+ * so the workflow can audit the abort and end before anything is written.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { parseDuration } from '../src/core/duration';
+import { resolveGroupRefs } from '../src/core/group-refs';
+import { rulesNeedExpand } from '../src/core/rules-expand';
+import { loadRulesFile, parseRules } from '../src/core/rules-file';
+import type { RulesDocument } from '../src/core/rules-schema';
+import { parseRulesValue, RulesValidationError } from '../src/core/rules-validate';
+import { idpGroupIdFor } from '../src/core/scim-map';
+import type { ReconcileInput } from '../workflows/messages';
+import { blobKeys, type ActivityDeps } from './deps';
+import { toDirectoryFailure } from './failures';
+import type { EffectivePolicy, PrepareRunInput, PrepareRunResult, ResolvedTarget } from './types';
+
+const DEFAULT_CONCURRENCY = 4;
+
+export function makePrepareRun(deps: ActivityDeps) {
+  return async function prepareRun({ ctx, input }: PrepareRunInput): Promise<PrepareRunResult> {
+    let doc: RulesDocument;
+    try {
+      doc = await loadRules(input, deps);
+    } catch (err) {
+      if (err instanceof RulesValidationError) {
+        const kind = err.cycle ? 'cycle' : err.unknownGroups.length ? 'unknown-groups' : 'invalid-rules';
+        return { ok: false, kind, message: err.message, ...(err.cycle ? { cycle: [...err.cycle] } : {}) };
+      }
+      throw err;
+    }
+
+    const ruleKeys = doc.groups.map((g) => g.group);
+    const wanted = input.targetGroups?.length ? input.targetGroups : ruleKeys;
+    const notInRules = wanted.filter((key) => !ruleKeys.includes(key));
+
+    let groups;
+    try {
+      groups = await deps.directory.listAllGroups();
+    } catch (err) {
+      throw toDirectoryFailure(err, 'listing groups');
+    }
+    // Every rule group must exist (nested ones feed their parents even when not targeted).
+    const resolution = resolveGroupRefs(ruleKeys, groups);
+    // Tutorial-style requests name the target groups by name or id: accept either for a group in the rules.
+    const byKeyOrId = new Map<string, string>();
+    for (const r of resolution.resolved) {
+      byKeyOrId.set(r.key, r.key);
+      byKeyOrId.set(r.groupId, r.key);
+      byKeyOrId.set(r.groupName, r.key);
+    }
+    const unknownTargets = notInRules.filter((key) => !byKeyOrId.has(key));
+    const errors = [
+      ...resolution.errors,
+      ...unknownTargets.map((key) => `target group "${key}" is not defined in the rules`),
+    ];
+    if (errors.length) {
+      return { ok: false, kind: 'unknown-groups', message: errors.join('; ') };
+    }
+
+    const targetKeys = new Set(wanted.map((key) => byKeyOrId.get(key) ?? key));
+    const rulesByKey = new Map(doc.groups.map((g) => [g.group, g]));
+    const targets: ResolvedTarget[] = resolution.resolved
+      .filter((r) => targetKeys.has(r.key))
+      .map((r) => ({
+        key: r.key,
+        groupId: r.groupId,
+        groupName: r.groupName,
+        mode: rulesByKey.get(r.key)!.mode,
+        idpGroupId: idpGroupIdFor(doc.scim, { groupId: r.groupId, groupName: r.groupName, key: r.key }),
+      }));
+
+    let policy: EffectivePolicy;
+    try {
+      policy = effectivePolicy(doc, input, deps);
+    } catch (err) {
+      return { ok: false, kind: 'invalid-rules', message: `overrides: ${(err as Error).message}` };
+    }
+    const stored = await deps.blobs.put(blobKeys.rules(ctx), doc);
+    return { ok: true, rulesRef: stored.ref, targets, expand: rulesNeedExpand(doc), policy };
+  };
+}
+
+async function loadRules(input: ReconcileInput, deps: ActivityDeps): Promise<RulesDocument> {
+  if (input.rules !== undefined) {
+    return typeof input.rules === 'string'
+      ? parseRules(input.rules, 'inline rules')
+      : parseRulesValue(input.rules, 'inline rules');
+  }
+  const ref = input.rulesRef ?? process.env.GCSYNC_RULES_FILE;
+  if (!ref) {
+    throw new RulesValidationError('input', [
+      {
+        code: 'schema',
+        path: 'rules',
+        message: 'no rules given: pass rules, rulesRef, or set GCSYNC_RULES_FILE on the worker',
+      },
+    ]);
+  }
+  if (ref.startsWith('blob:')) {
+    return parseRulesValue(await deps.blobs.get<unknown>(ref.slice('blob:'.length)), ref);
+  }
+  const path = isAbsolute(ref) ? ref : resolve(deps.rulesDir ?? process.cwd(), ref);
+  return loadRulesFile(path);
+}
+
+function effectivePolicy(doc: RulesDocument, input: ReconcileInput, deps: ActivityDeps): EffectivePolicy {
+  const o = input.overrides ?? {};
+  return {
+    requireApproval: o.requireApproval ?? doc.policy.requireApproval,
+    maxRemovals: o.maxRemovals ?? doc.policy.maxRemovals,
+    maxRemovalRatio: o.maxRemovalRatio ?? doc.policy.maxRemovalRatio,
+    approvalTimeoutMs: parseDuration(o.approvalTimeout ?? doc.policy.approvalTimeout),
+    concurrency: Math.max(1, o.concurrency ?? deps.defaultConcurrency ?? DEFAULT_CONCURRENCY),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * Inputs and outputs of the activities, shared by the workflows (type-only) and the implementations.
+ * Everything is small: large data (users, group members, plans) lives in the blob store and travels as refs.
+ */
+import type { PlanGroupSummary, PlanTotals, ReconcileInput } from '../workflows/messages';
+
+/** Identifies the run an activity works for; part of every deterministic key. */
+export interface RunContext {
+  workflowId: string;
+  runId: string;
+}
+
+/** A target group after resolution of the name or id written in the rules. */
+export interface ResolvedTarget {
+  /** The group as written in the rules file (name or id). */
+  key: string;
+  groupId: string;
+  groupName: string;
+  mode: 'exact' | 'additive' | 'managed';
+  /** Group id at the SCIM IdP (same id unless mapped in the rules). */
+  idpGroupId: string;
+}
+
+/** Effective policy after the rules file and the run's overrides are merged. */
+export interface EffectivePolicy {
+  requireApproval: 'always' | 'never' | 'auto';
+  maxRemovals: number;
+  maxRemovalRatio: number;
+  approvalTimeoutMs: number;
+  concurrency: number;
+}
+
+export type PrepareRunResult =
+  | {
+      ok: true;
+      rulesRef: string;
+      targets: ResolvedTarget[];
+      expand: string[];
+      policy: EffectivePolicy;
+    }
+  | { ok: false; kind: 'invalid-rules' | 'cycle' | 'unknown-groups'; message: string; cycle?: string[] };
+
+export interface PrepareRunInput {
+  ctx: RunContext;
+  input: ReconcileInput;
+}
+
+export interface SnapshotUsersInput {
+  ctx: RunContext;
+  expand: string[];
+}
+
+export interface SnapshotUsersResult {
+  usersRef: string;
+  count: number;
+  pages: number;
+}
+
+export interface ReadGroupsInput {
+  ctx: RunContext;
+  groupIds: string[];
+}
+
+export interface ReadGroupsResult {
+  groupsRef: string;
+  count: number;
+}
+
+export interface ComputePlanInput {
+  ctx: RunContext;
+  rulesRef: string;
+  usersRef: string;
+  groupsRef: string;
+  targets: ResolvedTarget[];
+  policy: EffectivePolicy;
+}
+
+export interface ComputePlanResult {
+  planId: string;
+  planRef: string;
+  planDigest: string;
+  totals: PlanTotals;
+  approvalRequired: boolean;
+  approvalReasons: string[];
+  /** Ids of the groups with at least one change, in plan order. */
+  changedGroupIds: string[];
+}
+
+export interface LoadPlanSummariesInput {
+  planRef: string;
+  offset: number;
+  limit: number;
+}
+
+export interface ApplyGroupInput {
+  ctx: RunContext;
+  planRef: string;
+  groupId: string;
+  /** Who approved this plan (or `policy` when no approval was needed); recorded on every change. */
+  approvalRef: string;
+}
+
+export interface ApplyGroupResult {
+  groupId: string;
+  added: number;
+  removed: number;
+  /** Ref of the applied deltas (for the SCIM notification). */
+  appliedRef: string;
+  conflictsResolved: number;
+}
+
+export interface NotifyScimInput {
+  ctx: RunContext;
+  groupId: string;
+  groupName: string;
+  idpGroupId: string;
+  appliedRef: string;
+}
+
+export type NotifyScimResult = { status: 'off' } | { status: 'notified'; requests: number; ops: number };
+
+export type { PlanGroupSummary };
+
+/**
+ * An audit event as the workflow hands it to `recordAudit`: a deterministic `id`, the run, the time and
+ * event-specific fields. The sink adds `seq`, `prevHash` and `hash`.
+ */
+export interface AuditEventInput {
+  type: string;
+  id: string;
+  workflowId: string;
+  runId: string;
+  at: string;
+  actor?: string;
+  [field: string]: unknown;
+}

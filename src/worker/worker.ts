@@ -1,0 +1,33 @@
+/**
+ * The gcsync worker: polls the task queue, runs `reconcileGroups` (bundled from `workflows/`) and the
+ * activities bound to this process's Genesys client, stores and audit sink.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+
+/** Options of {@link createReconcileWorker}. */
+export interface ReconcileWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** A pre-built bundle (tests bundle once per file); default: bundle `workflows/` at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Concurrent activity executions on this worker. @default 20 */
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/** Path of the workflows entry point, for bundling (sources under tsx/jest, compiled JS in the image). */
+export const WORKFLOWS_PATH = require.resolve('../../workflows');
+
+/** Creates (does not run) a worker for the reconciler. */
+export function createReconcileWorker(opts: ReconcileWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities(opts.deps),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Child workflow that applies one batch of groups with bounded concurrency. Splitting the apply phase into
+ * children keeps every execution's history small (1,000 groups → 10 children of 100) whatever the org size.
+ */
+import { ApplicationFailure, getExternalWorkflowHandle, log, proxyActivities } from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { ResolvedTarget, RunContext } from '../activities/types';
+import { groupDoneSignal } from './internal-messages';
+import type { GroupOutcome } from './messages';
+
+const { applyGroup } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 12,
+    nonRetryableErrorTypes: ['GroupWriteRejected', 'PlanNotFound'],
+  },
+});
+
+const { notifyScim } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '2 minutes',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: ['ScimRejected', 'ScimMisconfigured'],
+  },
+});
+
+const { recordAudit } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/** Input of one apply batch. */
+export interface ApplyBatchInput {
+  ctx: RunContext;
+  parentWorkflowId: string;
+  planRef: string;
+  approvalRef: string;
+  groups: ResolvedTarget[];
+  concurrency: number;
+}
+
+/** Applies each group (removals, then additions), then notifies the SCIM peer; a failed group never stops the others. */
+export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOutcome[]> {
+  const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+  const outcomes: GroupOutcome[] = [];
+  const queue = [...input.groups];
+
+  async function applyOne(target: ResolvedTarget): Promise<void> {
+    const outcome: GroupOutcome = {
+      groupId: target.groupId,
+      groupName: target.groupName,
+      added: 0,
+      removed: 0,
+      failed: false,
+    };
+    try {
+      const applied = await applyGroup({
+        ctx: input.ctx,
+        planRef: input.planRef,
+        groupId: target.groupId,
+        approvalRef: input.approvalRef,
+      });
+      outcome.added = applied.added;
+      outcome.removed = applied.removed;
+      try {
+        const scim = await notifyScim({
+          ctx: input.ctx,
+          groupId: target.groupId,
+          groupName: target.groupName,
+          idpGroupId: target.idpGroupId,
+          appliedRef: applied.appliedRef,
+        });
+        outcome.scim = scim.status;
+      } catch (err) {
+        // The Genesys change stands; the IdP notification failure is recorded (and audited by the activity).
+        outcome.scim = 'failed';
+        log.warn('SCIM notification failed', { groupId: target.groupId, error: describe(err) });
+      }
+    } catch (err) {
+      outcome.failed = true;
+      outcome.error = describe(err);
+      await recordAudit([
+        {
+          type: 'group.failed',
+          id: `${input.ctx.workflowId}/${input.ctx.runId}/group-failed/${target.groupId}`,
+          workflowId: input.ctx.workflowId,
+          runId: input.ctx.runId,
+          at: new Date().toISOString(),
+          groupId: target.groupId,
+          groupName: target.groupName,
+          reason: outcome.error,
+        },
+      ]);
+    }
+    outcomes.push(outcome);
+    await parent.signal(groupDoneSignal, outcome);
+  }
+
+  const lanes = Math.max(1, Math.min(input.concurrency, queue.length));
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await applyOne(next);
+    }),
+  );
+  return input.groups.map((g) => outcomes.find((o) => o.groupId === g.groupId)!);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ApplicationFailure) return err.message;
+  if (err instanceof Error) {
+    const cause = (err as { cause?: unknown }).cause;
+    return cause instanceof Error ? cause.message : err.message;
+  }
+  return String(err);
+}

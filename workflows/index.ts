@@ -1,0 +1,3 @@
+/** Workflow entry points bundled by the worker. */
+export { reconcileGroups } from './reconcile';
+export { applyGroupsBatch } from './apply-batch';

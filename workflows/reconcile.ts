@@ -1,0 +1,346 @@
+/**
+ * `reconcileGroups`: snapshot → validate → plan → approval gate → apply (children) → SCIM → audit.
+ * Deterministic orchestration only; every side effect is an activity and every large datum a ref.
+ */
+import {
+  ApplicationFailure,
+  condition,
+  executeChild,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { AuditEventInput, ComputePlanResult, ResolvedTarget, RunContext } from '../activities/types';
+import { applyGroupsBatch } from './apply-batch';
+import { groupDoneSignal } from './internal-messages';
+import {
+  approveSignal,
+  planQuery,
+  rejectSignal,
+  statusQuery,
+  type GroupOutcome,
+  type PlanGroupSummary,
+  type PlanPage,
+  type ReconcileInput,
+  type ReconcileResult,
+  type RunPhase,
+  type RunStatus,
+} from './messages';
+import { AWAITING_APPROVAL_ATTRIBUTE, PHASE_ATTRIBUTE, PLAN_DIGEST_ATTRIBUTE } from './search-attributes';
+
+/** Groups per apply-batch child: bounds each child's history (≈ 11 events per group). */
+const GROUPS_PER_CHILD = 100;
+/** Plan summaries are loaded in pages so no single payload nears the 256 KB warning. */
+const SUMMARY_PAGE = 250;
+
+const directory = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: ['GenesysAuthError', 'ConfigError', 'RulesError'],
+  },
+});
+
+const quick = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+});
+
+/** Reconciles Genesys Cloud group memberships with the rules; see `workflows/messages.ts` for the contract. */
+export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileResult> {
+  const info = workflowInfo();
+  const ctx: RunContext = { workflowId: info.workflowId, runId: info.runId };
+  const base = { workflowId: ctx.workflowId, runId: ctx.runId };
+  const now = (): string => new Date().toISOString();
+
+  const status: RunStatus = {
+    phase: 'starting',
+    mode: input.mode,
+    startedAt: now(),
+    awaitingApproval: false,
+    approvalRequired: false,
+    approvalReasons: [],
+    refusedApprovals: [],
+    progress: { groupsDone: 0, groupsTotal: 0, added: 0, removed: 0, failedGroups: 0 },
+  };
+  let summaries: PlanGroupSummary[] = [];
+  let plan: ComputePlanResult | undefined = undefined;
+  let decision:
+    { kind: 'approve'; by: string; comment?: string } | { kind: 'reject'; by: string; reason: string } | undefined;
+  const pendingAudit: AuditEventInput[] = [];
+  const outcomes = new Map<string, GroupOutcome>();
+
+  setHandler(statusQuery, () => status);
+  setHandler(planQuery, (req) => {
+    const pageSize = Math.min(Math.max(req?.pageSize ?? 50, 1), 500);
+    const page = Math.max(req?.page ?? 1, 1);
+    const result: PlanPage = {
+      planId: plan?.planId,
+      planDigest: plan?.planDigest,
+      page,
+      pageSize,
+      totalGroups: summaries.length,
+      groups: summaries.slice((page - 1) * pageSize, page * pageSize),
+    };
+    return result;
+  });
+  setHandler(approveSignal, (signal) => {
+    const by = String(signal?.by ?? '').trim() || 'unknown';
+    if (!status.awaitingApproval || decision) return;
+    if (!plan || signal?.planDigest !== plan.planDigest) {
+      const refused = { by, at: now(), planDigest: String(signal?.planDigest ?? '') };
+      status.refusedApprovals.push(refused);
+      pendingAudit.push({
+        ...base,
+        type: 'approval.refused',
+        id: `${ctx.workflowId}/${ctx.runId}/approval-refused/${status.refusedApprovals.length}`,
+        at: refused.at,
+        actor: by,
+        planDigest: refused.planDigest,
+        expectedDigest: plan?.planDigest ?? '',
+      });
+      return;
+    }
+    decision = { kind: 'approve', by, comment: signal.comment };
+  });
+  setHandler(rejectSignal, (signal) => {
+    if (!status.awaitingApproval || decision) return;
+    decision = {
+      kind: 'reject',
+      by: String(signal?.by ?? '').trim() || 'unknown',
+      reason: String(signal?.reason ?? ''),
+    };
+  });
+  setHandler(groupDoneSignal, (outcome) => {
+    if (outcomes.has(outcome.groupId)) return;
+    outcomes.set(outcome.groupId, outcome);
+    status.progress.groupsDone += 1;
+    status.progress.added += outcome.added;
+    status.progress.removed += outcome.removed;
+    if (outcome.failed) status.progress.failedGroups += 1;
+  });
+
+  const setPhase = (phase: RunPhase): void => {
+    status.phase = phase;
+    upsertSearchAttributes([
+      { key: PHASE_ATTRIBUTE, value: phase },
+      { key: AWAITING_APPROVAL_ATTRIBUTE, value: status.awaitingApproval },
+      ...(plan ? [{ key: PLAN_DIGEST_ATTRIBUTE, value: plan.planDigest }] : []),
+    ]);
+  };
+  const audit = async (events: AuditEventInput[]): Promise<void> => {
+    if (events.length) await quick.recordAudit(events);
+  };
+  const finish = async (result: ReconcileResult, phase: RunPhase): Promise<ReconcileResult> => {
+    status.awaitingApproval = false;
+    setPhase(phase);
+    upsertMemo({ summary: { status: result.status, planDigest: result.planDigest, totals: result.totals } });
+    await audit([
+      {
+        ...base,
+        type: 'run.finished',
+        id: `${ctx.workflowId}/${ctx.runId}/run-finished`,
+        at: now(),
+        status: result.status,
+        totals: result.totals,
+      },
+    ]);
+    return result;
+  };
+  const emptyResult = (statusName: ReconcileResult['status'], error?: string): ReconcileResult => ({
+    status: statusName,
+    planId: plan?.planId,
+    planDigest: plan?.planDigest,
+    totals: { groups: summaries.length, added: 0, removed: 0, failedGroups: 0 },
+    groups: [],
+    ...(error ? { error } : {}),
+  });
+
+  setPhase('starting');
+  await audit([
+    {
+      ...base,
+      type: 'run.started',
+      id: `${ctx.workflowId}/${ctx.runId}/run-started`,
+      at: status.startedAt,
+      actor: input.requestedBy ?? 'unknown',
+      mode: input.mode,
+      targetGroups: input.targetGroups ?? [],
+    },
+  ]);
+
+  // Validate: rules, unknown groups and nesting cycles abort before anything is read in bulk or written.
+  const prepared = await directory.prepareRun({ ctx, input });
+  if (!prepared.ok) {
+    status.error = prepared.message;
+    await audit([
+      {
+        ...base,
+        type: 'run.aborted',
+        id: `${ctx.workflowId}/${ctx.runId}/run-aborted`,
+        at: now(),
+        reason: prepared.kind,
+        message: prepared.message,
+      },
+    ]);
+    return finish(emptyResult('aborted', prepared.message), 'aborted');
+  }
+  const targets = new Map<string, ResolvedTarget>(prepared.targets.map((t) => [t.groupId, t]));
+
+  setPhase('snapshot');
+  const users = await directory.snapshotUsers({ ctx, expand: prepared.expand });
+  const groups = await directory.readGroups({ ctx, groupIds: prepared.targets.map((t) => t.groupId) });
+
+  setPhase('planning');
+  plan = await directory.computePlan({
+    ctx,
+    rulesRef: prepared.rulesRef,
+    usersRef: users.usersRef,
+    groupsRef: groups.groupsRef,
+    targets: prepared.targets,
+    policy: prepared.policy,
+  });
+  for (let offset = 0; offset < prepared.targets.length; offset += SUMMARY_PAGE) {
+    summaries = summaries.concat(await quick.loadPlanSummaries({ planRef: plan.planRef, offset, limit: SUMMARY_PAGE }));
+  }
+  status.planId = plan.planId;
+  status.planDigest = plan.planDigest;
+  status.totals = plan.totals;
+  status.approvalRequired = plan.approvalRequired;
+  status.approvalReasons = plan.approvalReasons;
+  await audit([
+    {
+      ...base,
+      type: 'plan.created',
+      id: `${ctx.workflowId}/${ctx.runId}/plan-created`,
+      at: now(),
+      planId: plan.planId,
+      planDigest: plan.planDigest,
+      totals: plan.totals,
+      approvalRequired: plan.approvalRequired,
+      approvalReasons: plan.approvalReasons,
+      usersInSnapshot: users.count,
+    },
+  ]);
+
+  if (plan.totals.adds + plan.totals.removes === 0) return finish(emptyResult('no-changes'), 'no-changes');
+  if (input.mode === 'plan') return finish(emptyResult('planned'), 'planned');
+
+  // Gate: wait for a matching approval, a rejection, or the deadline.
+  let approvalRef = 'policy:no-approval-required';
+  if (plan.approvalRequired) {
+    status.awaitingApproval = true;
+    const deadline = Date.now() + prepared.policy.approvalTimeoutMs;
+    status.approvalDeadline = new Date(deadline).toISOString();
+    setPhase('awaiting-approval');
+    log.info('awaiting approval', { planDigest: plan.planDigest, reasons: plan.approvalReasons });
+    while (!decision) {
+      const remaining = deadline - Date.now();
+      const woke =
+        remaining > 0 && (await condition(() => decision !== undefined || pendingAudit.length > 0, remaining));
+      await audit(pendingAudit.splice(0));
+      if (!woke && !decision) break;
+    }
+    await audit(pendingAudit.splice(0));
+    status.awaitingApproval = false;
+    if (!decision) {
+      await audit([
+        {
+          ...base,
+          type: 'approval.expired',
+          id: `${ctx.workflowId}/${ctx.runId}/approval-expired`,
+          at: now(),
+          planDigest: plan.planDigest,
+          deadline: status.approvalDeadline,
+        },
+      ]);
+      return finish(emptyResult('expired'), 'expired');
+    }
+    if (decision.kind === 'reject') {
+      status.rejection = { by: decision.by, at: now(), reason: decision.reason };
+      await audit([
+        {
+          ...base,
+          type: 'approval.rejected',
+          id: `${ctx.workflowId}/${ctx.runId}/approval-rejected`,
+          at: status.rejection.at,
+          actor: decision.by,
+          planDigest: plan.planDigest,
+          reason: decision.reason,
+        },
+      ]);
+      return finish(emptyResult('rejected'), 'rejected');
+    }
+    status.approval = { by: decision.by, at: now(), comment: decision.comment };
+    approvalRef = `approval:${decision.by}@${status.approval.at}:${plan.planDigest}`;
+    await audit([
+      {
+        ...base,
+        type: 'approval.granted',
+        id: `${ctx.workflowId}/${ctx.runId}/approval-granted`,
+        at: status.approval.at,
+        actor: decision.by,
+        planDigest: plan.planDigest,
+        comment: decision.comment ?? '',
+      },
+    ]);
+  }
+
+  // Apply: changed groups only, in children of GROUPS_PER_CHILD, one child at a time (concurrency lives inside).
+  setPhase('applying');
+  const changed = plan.changedGroupIds.map((id) => {
+    const target = targets.get(id);
+    if (!target) throw ApplicationFailure.nonRetryable(`plan names group ${id} that is not a target`, 'PlanMismatch');
+    return target;
+  });
+  status.progress.groupsTotal = changed.length;
+  for (let i = 0; i < changed.length; i += GROUPS_PER_CHILD) {
+    const batch = changed.slice(i, i + GROUPS_PER_CHILD);
+    const results = await executeChild(applyGroupsBatch, {
+      workflowId: `${ctx.workflowId}/apply-${i / GROUPS_PER_CHILD + 1}`,
+      args: [
+        {
+          ctx,
+          parentWorkflowId: ctx.workflowId,
+          planRef: plan.planRef,
+          approvalRef,
+          groups: batch,
+          concurrency: prepared.policy.concurrency,
+        },
+      ],
+    });
+    // Signals may lag the child's completion; the child's result is authoritative.
+    for (const outcome of results) {
+      if (!outcomes.has(outcome.groupId)) {
+        outcomes.set(outcome.groupId, outcome);
+        status.progress.groupsDone += 1;
+        status.progress.added += outcome.added;
+        status.progress.removed += outcome.removed;
+        if (outcome.failed) status.progress.failedGroups += 1;
+      }
+    }
+  }
+
+  const groupsOut = changed.map((t) => outcomes.get(t.groupId)!);
+  const result: ReconcileResult = {
+    status: 'completed',
+    planId: plan.planId,
+    planDigest: plan.planDigest,
+    totals: {
+      groups: summaries.length,
+      added: groupsOut.reduce((n, g) => n + g.added, 0),
+      removed: groupsOut.reduce((n, g) => n + g.removed, 0),
+      failedGroups: groupsOut.filter((g) => g.failed).length,
+    },
+    groups: groupsOut,
+  };
+  return finish(result, 'completed');
+}
