@@ -1,0 +1,173 @@
+/**
+ * Wire shapes of the test-control API under `/__emulator/`. Shared by the server, the in-process `EmulatorState`
+ * methods and the fetch-based helper in `test/support/emulator-control.ts`. Not part of the Genesys API.
+ */
+import type { GeneratorRule } from './model';
+
+/** Body of `POST /__emulator/faults`; every field is optional and merges into the active faults. */
+export interface FaultSpec {
+  /** Clear every fault before applying the rest of this spec. */
+  clear?: boolean;
+  /** The next `count` requests whose path starts with `pathPrefix` (default `/api/v2/`) answer 429. */
+  rateLimitBurst?: { count: number; retryAfterSeconds: number; pathPrefix?: string };
+  /** Share (0..1) of `/api/v2/*` requests answered with a 5xx ErrorBody; 0 turns it off. */
+  serverErrorRatio?: number;
+  /** Status used by `serverErrorRatio` (500, 502, 503 or 504). Default 500. */
+  serverErrorStatus?: number;
+  /** The next `count` requests under `pathPrefix` (default `/api/v2/`) answer `status` (default 503). */
+  serverErrorBurst?: { count: number; status?: number; pathPrefix?: string };
+  /** Delay added before answering every `/oauth/token` and `/api/v2/*` request; 0 turns it off. */
+  latencyMs?: number;
+  /** Member writes to `groupId` answer `status` (e.g. 403); `status: null` clears it. */
+  groupStatus?: { groupId: string; status: number | null };
+  /**
+   * An edit by "someone else": changes the group's members and bumps its version, now or (with `onNextWrite`)
+   * just before the next member write to that group, so that write answers 409.
+   */
+  concurrentEdit?: { groupId: string; addUserIds?: string[]; removeUserIds?: string[]; onNextWrite?: boolean };
+}
+
+/** Active faults as reported by `GET /__emulator/faults` and inside the state snapshot. */
+export interface FaultsSnapshot {
+  latencyMs: number;
+  serverErrorRatio: number;
+  serverErrorStatus: number;
+  rateLimitBursts: { remaining: number; retryAfterSeconds: number; pathPrefix: string }[];
+  serverErrorBursts: { remaining: number; status: number; pathPrefix: string }[];
+  groupStatus: Record<string, number>;
+  pendingConcurrentEdits: Record<string, number>;
+}
+
+/** One group in the state snapshot. */
+export interface GroupSnapshot {
+  id: string;
+  name: string;
+  version: number;
+  memberCount: number;
+  dateModified: string;
+  /** Individual member ids in insertion order (omitted with `?members=false`). */
+  members?: string[];
+  generatorRule?: GeneratorRule;
+}
+
+/** Body of `GET /__emulator/state`. */
+export interface StateSnapshot {
+  seed: number;
+  users: { total: number; active: number; inactive: number; deleted: number };
+  groups: GroupSnapshot[];
+  tokens: { total: number; active: number; expired: number; revoked: number };
+  catalog: {
+    roles: { id: string; name: string }[];
+    divisions: { id: string; name: string }[];
+    departments: string[];
+    titles: string[];
+    locations: { id: string; name: string }[];
+    skills: { id: string; name: string }[];
+  };
+  faults: FaultsSnapshot;
+  config: {
+    clientId: string;
+    rateLimitPerMinute: number;
+    rateLimitWindowSeconds: number;
+    tokenLifetimeSeconds: number;
+  };
+}
+
+/** One logged write (member POST/DELETE through the API, or an injected concurrent edit). */
+export interface WriteLogEntry {
+  seq: number;
+  /** ISO-8601 time the answer was sent. */
+  at: string;
+  /** `api` for requests, `external` for injected concurrent edits. */
+  source: 'api' | 'external';
+  method: string;
+  /** Route key, e.g. `POST /api/v2/groups/{id}/members`. */
+  route: string;
+  groupId?: string;
+  status: number;
+  /** User ids named by the request (or edit). */
+  userIds: string[];
+  versionBefore?: number;
+  versionAfter?: number;
+  correlationId?: string;
+}
+
+/** Body of `GET /__emulator/calls`. */
+export interface CallsReport {
+  /** Requests per route key, e.g. `{"GET /api/v2/users": 3, "POST /api/v2/groups/{id}/members": 2}`. */
+  counts: Record<string, number>;
+  /** Requests per route key and status, e.g. `{"POST /api/v2/groups/{id}/members": {"202": 1, "409": 1}}`. */
+  statuses: Record<string, Record<string, number>>;
+  total: number;
+  /** Chronological write log (the most recent entries, capped). */
+  writes: WriteLogEntry[];
+}
+
+/** Body of `POST /__emulator/users`. Unknown role/division/location/skill names are added to the catalog. */
+export interface UserFixture {
+  id?: string;
+  name: string;
+  email?: string;
+  username?: string;
+  state?: 'active' | 'inactive' | 'deleted';
+  title?: string;
+  department?: string;
+  /** Division name or id; default `Home`. */
+  division?: string;
+  /** Role names or ids; default `['Employee']`. */
+  roles?: string[];
+  skills?: { name: string; proficiency?: number }[];
+  /** Location names or ids. */
+  locations?: string[];
+  managerId?: string;
+}
+
+/** Body of `POST /__emulator/groups`. */
+export interface GroupFixture {
+  id?: string;
+  name: string;
+  description?: string;
+  type?: 'official' | 'social';
+  visibility?: 'public' | 'owners' | 'members';
+  memberIds?: string[];
+  version?: number;
+}
+
+/** Body of `POST /__emulator/reset`; omitted fields keep the values the emulator started with. */
+export interface ResetSpec {
+  seed?: number;
+  users?: number;
+  groups?: number;
+  inactiveUsers?: number;
+  /** Also revoke every issued token. Default false (tokens stay valid; their rate-limit windows restart). */
+  revokeTokens?: boolean;
+}
+
+/** Answer of `POST /__emulator/groups`: the Genesys Group object plus its individual member ids. */
+export interface CreatedGroup {
+  id: string;
+  name: string;
+  description: string;
+  dateModified: string;
+  memberCount: number;
+  state: string;
+  version: number;
+  type: string;
+  rulesVisible: boolean;
+  visibility: string;
+  selfUri: string;
+  members: string[];
+}
+
+/** Answer of `POST /__emulator/users`: the Genesys User object with authorization, groups, skills, locations. */
+export interface CreatedUser {
+  id: string;
+  name: string;
+  email: string;
+  state: string;
+  title: string;
+  department: string;
+  division: { id: string; name: string; selfUri: string };
+  authorization: { roles: { id: string; name: string }[] };
+  [field: string]: unknown;
+}

@@ -1,0 +1,88 @@
+/**
+ * Genesys Cloud Platform API emulator for local development, the demo, integration tests and benchmarks. The
+ * official SDK talks to it through `client.setGateway({ host, protocol: 'http', port })`; see README.md in this
+ * folder for endpoints, faults and every behaviour chosen where the real service is UNCONFIRMED.
+ *
+ * @example
+ * const emu = await startEmulator({ users: 1000, quiet: true });
+ * // ... point the SDK at emu.url, use emu.state for in-process checks ...
+ * await emu.close();
+ */
+import type { AddressInfo } from 'node:net';
+import { EMULATOR_DEFAULTS, type EmulatorOptions, resolveOptions } from './options';
+import { createEmulatorServer } from './server';
+import { EmulatorState } from './state';
+
+export { EMULATOR_DEFAULTS };
+export type { EmulatorLogger, EmulatorOptions, MissingVersionPolicy } from './options';
+export { EmulatorState } from './state';
+export type {
+  CallsReport,
+  FaultSpec,
+  FaultsSnapshot,
+  GroupFixture,
+  GroupSnapshot,
+  ResetSpec,
+  StateSnapshot,
+  UserFixture,
+  WriteLogEntry,
+} from './control-types';
+export type { Catalog, GeneratorRule, GroupRecord, NamedEntity, UserRecord, UserState } from './model';
+export { generateOrg, type GenerateOptions } from './generator';
+export { ApiError, type ErrorBody } from './errors';
+
+/** A started emulator. */
+export interface RunningEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:8089` (serves `/oauth/token`, `/api/v2/*`, `/__emulator/*`). */
+  url: string;
+  port: number;
+  host: string;
+  /** In-process access to the org, tokens, faults and call log (same operations as the control API). */
+  state: EmulatorState;
+  /** Stops listening and drops open keep-alive connections. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  // A wildcard bind is reachable on loopback; an IPv6 literal needs brackets in a URL.
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Generates the org for `opts.seed` and starts serving it. Resolves once the port is bound.
+ *
+ * @throws RangeError for invalid options; the listen error (e.g. `EADDRINUSE`) if the port is taken.
+ */
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const options = resolveOptions(opts);
+  const state = new EmulatorState(options);
+  const server = createEmulatorServer(state);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(options.host)}:${port}`;
+  options.logger.info(
+    { url, clientId: options.clientId, seed: options.seed, users: options.users, groups: options.groups },
+    'Genesys Cloud emulator listening',
+  );
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    host: options.host,
+    state,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}

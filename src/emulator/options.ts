@@ -1,0 +1,131 @@
+/**
+ * Emulator options and their documented defaults. Options beyond the core set select the behaviour used where
+ * the Genesys reference is UNCONFIRMED (see README.md in this folder).
+ */
+import pino from 'pino';
+
+/** Minimal logger the emulator writes to (a subset of pino's API). */
+export interface EmulatorLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+/** How `POST /api/v2/groups/{id}/members` treats a body without `version`. */
+export type MissingVersionPolicy = 'reject' | 'current';
+
+/** Options of {@link startEmulator}; every field is optional. */
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free port. Default 0 for `startEmulator`, 8089 for the CLI. */
+  port?: number;
+  /** Interface to bind. Default `127.0.0.1`. */
+  host?: string;
+  /** Seed of the generated org. Default 1. */
+  seed?: number;
+  /** Active users to generate. Default 500. */
+  users?: number;
+  /** Groups to generate. Default 20. */
+  groups?: number;
+  /** OAuth client id accepted by `POST /oauth/token`. Default `gcsync-local`. */
+  clientId?: string;
+  /** OAuth client secret. Default `gcsync-local-secret` (a local development value, not a secret). */
+  clientSecret?: string;
+  /** Requests per token per window; 0 = unthrottled (headers are still sent). Default 300. */
+  rateLimitPerMinute?: number;
+  /** `expires_in` of issued tokens. Default 86399. */
+  tokenLifetimeSeconds?: number;
+  /** Suppress the emulator's own logs. Default false. */
+  quiet?: boolean;
+
+  /** Extra users in state `inactive` (listed only with `state=inactive|any`). Default 0. */
+  inactiveUsers?: number;
+  /** Length of the fixed rate-limit window in seconds. Default 60. */
+  rateLimitWindowSeconds?: number;
+  /** Largest accepted `pageSize`; larger values get 400 `bad.request`. Default 500. */
+  maxPageSize?: number;
+  /** `reject` (400) or `current` (treat as the current version) when a member POST omits `version`. Default `reject`. */
+  missingVersion?: MissingVersionPolicy;
+  /** Whether a member write that changes nothing still bumps the group version. Default false. */
+  noopWritesBumpVersion?: boolean;
+  /** Body of the 202 answers to member writes: nothing, or `{}`. Default `empty`. */
+  writeResponseBody?: 'empty' | 'object';
+  /** Serve `/__emulator/*` to non-loopback clients too (e.g. inside a container network). Default false. */
+  allowRemoteControl?: boolean;
+  /** Logger; default is pino on stderr. Ignored when `quiet`. */
+  logger?: EmulatorLogger;
+  /** Clock in epoch ms, for tests that exercise expiry and windows. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** The documented defaults (the CLI shows these in `gcsync emulator --help`). */
+export const EMULATOR_DEFAULTS = {
+  /** Default port of the `gcsync emulator` CLI; `startEmulator()` without a port picks a free one. */
+  port: 8089,
+  host: '127.0.0.1',
+  seed: 1,
+  users: 500,
+  groups: 20,
+  clientId: 'gcsync-local',
+  clientSecret: 'gcsync-local-secret',
+  rateLimitPerMinute: 300,
+  tokenLifetimeSeconds: 86399,
+  inactiveUsers: 0,
+  rateLimitWindowSeconds: 60,
+  maxPageSize: 500,
+  missingVersion: 'reject' as MissingVersionPolicy,
+  noopWritesBumpVersion: false,
+  writeResponseBody: 'empty' as 'empty' | 'object',
+} as const;
+
+/** Options with every behaviour field filled in. */
+export type ResolvedOptions = Required<Omit<EmulatorOptions, 'logger' | 'port'>> & {
+  port: number;
+  logger: EmulatorLogger;
+};
+
+const silentLogger: EmulatorLogger = { info: () => undefined, warn: () => undefined };
+
+function defaultLogger(): EmulatorLogger {
+  // stderr keeps stdout free for the URL line that scripts read.
+  return pino({ name: 'gcsync-emulator' }, pino.destination(2));
+}
+
+function nonNegativeInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`emulator option ${name} must be an integer >= 0`);
+  return value;
+}
+
+/** Fills defaults and validates numbers; throws `RangeError` on nonsense. */
+export function resolveOptions(opts: EmulatorOptions = {}): ResolvedOptions {
+  const d = EMULATOR_DEFAULTS;
+  const resolved: ResolvedOptions = {
+    port: nonNegativeInt('port', opts.port ?? 0),
+    host: opts.host ?? d.host,
+    seed: Math.trunc(opts.seed ?? d.seed),
+    users: nonNegativeInt('users', opts.users ?? d.users),
+    groups: nonNegativeInt('groups', opts.groups ?? d.groups),
+    clientId: opts.clientId ?? d.clientId,
+    clientSecret: opts.clientSecret ?? d.clientSecret,
+    rateLimitPerMinute: nonNegativeInt('rateLimitPerMinute', opts.rateLimitPerMinute ?? d.rateLimitPerMinute),
+    tokenLifetimeSeconds: nonNegativeInt('tokenLifetimeSeconds', opts.tokenLifetimeSeconds ?? d.tokenLifetimeSeconds),
+    quiet: opts.quiet ?? false,
+    inactiveUsers: nonNegativeInt('inactiveUsers', opts.inactiveUsers ?? d.inactiveUsers),
+    rateLimitWindowSeconds: nonNegativeInt(
+      'rateLimitWindowSeconds',
+      opts.rateLimitWindowSeconds ?? d.rateLimitWindowSeconds,
+    ),
+    maxPageSize: nonNegativeInt('maxPageSize', opts.maxPageSize ?? d.maxPageSize),
+    missingVersion: opts.missingVersion ?? d.missingVersion,
+    noopWritesBumpVersion: opts.noopWritesBumpVersion ?? d.noopWritesBumpVersion,
+    writeResponseBody: opts.writeResponseBody ?? d.writeResponseBody,
+    allowRemoteControl: opts.allowRemoteControl ?? false,
+    logger: opts.quiet ? silentLogger : (opts.logger ?? defaultLogger()),
+    now: opts.now ?? Date.now,
+  };
+  if (resolved.port > 65535) throw new RangeError('emulator option port must be <= 65535');
+  if (resolved.rateLimitWindowSeconds === 0) throw new RangeError('emulator option rateLimitWindowSeconds must be > 0');
+  if (resolved.maxPageSize === 0) throw new RangeError('emulator option maxPageSize must be > 0');
+  if (resolved.clientId === '' || resolved.clientSecret === '') {
+    throw new RangeError('emulator options clientId and clientSecret must not be empty');
+  }
+  return resolved;
+}

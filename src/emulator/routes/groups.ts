@@ -1,0 +1,83 @@
+/** Group reads: listing, one group, `/individuals` and paged `/members`. */
+import { notFound } from '../errors';
+import { queryList } from '../http/query';
+import type { GroupRecord, UserRecord } from '../model';
+import { NO_EXPAND, groupView, listing, parseExpand, unpagedListing, userView } from '../serialize';
+import type { EmulatorState } from '../state';
+import { carried, ordered, readPaging } from './paging';
+import type { ApiRequest, Reply } from './types';
+
+/** The group named by the first path parameter, or 404 `not.found`. */
+export function groupParam(r: ApiRequest): GroupRecord {
+  const group = r.state.directory.getGroup(r.params[0]);
+  if (!group || group.state === 'deleted') throw notFound();
+  return group;
+}
+
+function memberRecords(state: EmulatorState, group: GroupRecord): UserRecord[] {
+  const dir = state.directory;
+  const out: UserRecord[] = [];
+  for (const id of group.members) {
+    const u = dir.getUser(id);
+    if (u) out.push(u);
+  }
+  return out;
+}
+
+/** `GET /api/v2/groups` with `pageSize`, `pageNumber`, `id`, `sortOrder`. */
+export function listGroups(r: ApiRequest): Reply {
+  const paging = readPaging(r.query, r.state.options.maxPageSize);
+  const dir = r.state.directory;
+  const ids = queryList(r.query, 'id');
+  let groups: readonly GroupRecord[] = dir.listGroups().filter((g) => g.state !== 'deleted');
+  if (ids.length > 0) {
+    const wanted = new Set(ids);
+    groups = groups.filter((g) => wanted.has(g.id));
+  }
+  const body = listing(
+    {
+      items: ordered(groups, paging.descending),
+      pageSize: paging.pageSize,
+      pageNumber: paging.pageNumber,
+      path: '/api/v2/groups',
+      carry: carried(r.query, ['id', 'jabberId', 'sortOrder']),
+    },
+    groupView,
+  );
+  return { status: 200, body };
+}
+
+/** `GET /api/v2/groups/{id}`. */
+export function getGroup(r: ApiRequest): Reply {
+  return { status: 200, body: groupView(groupParam(r)) };
+}
+
+/** `GET /api/v2/groups/{id}/individuals`: every individual member on one page (the endpoint takes no parameters). */
+export function listIndividuals(r: ApiRequest): Reply {
+  const group = groupParam(r);
+  const dir = r.state.directory;
+  const path = `/api/v2/groups/${group.id}/individuals`;
+  return { status: 200, body: unpagedListing(memberRecords(r.state, group), path, (u) => userView(u, NO_EXPAND, dir)) };
+}
+
+/**
+ * `GET /api/v2/groups/{id}/members`, paged, with `expand`. The emulator has no owners or dynamic rules, so
+ * members are exactly the individuals.
+ */
+export function listMembers(r: ApiRequest): Reply {
+  const group = groupParam(r);
+  const paging = readPaging(r.query, r.state.options.maxPageSize);
+  const dir = r.state.directory;
+  const expand = parseExpand(queryList(r.query, 'expand'));
+  const body = listing(
+    {
+      items: ordered(memberRecords(r.state, group), paging.descending),
+      pageSize: paging.pageSize,
+      pageNumber: paging.pageNumber,
+      path: `/api/v2/groups/${group.id}/members`,
+      carry: carried(r.query, ['sortOrder', 'expand']),
+    },
+    (u) => userView(u, expand, dir),
+  );
+  return { status: 200, body };
+}
