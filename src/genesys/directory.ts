@@ -1,0 +1,109 @@
+/**
+ * {@link GenesysDirectory} over the official SDK: the reads and membership writes the activities need, with the
+ * real API's paging (`pageNumber`/`pageCount`/`nextUri`), id batching and 50-id write limits.
+ */
+import type { GenesysDirectory, GroupInfo, UsersPage } from '../../activities/directory';
+import type { GenesysApiUser } from '../core/directory-user';
+import type { GenesysClient } from './client';
+
+/** Ids per `GET /api/v2/users?id=` request (keeps URLs short). */
+const IDS_PER_LOOKUP = 100;
+/** Page size for group listings (the largest CX as Code uses). */
+const GROUPS_PAGE_SIZE = 500;
+
+interface Listing<T> {
+  entities?: T[];
+  pageNumber?: number;
+  pageCount?: number;
+  total?: number;
+  nextUri?: string;
+}
+
+interface ApiGroup {
+  id?: string;
+  name?: string;
+  version?: number;
+  memberCount?: number;
+}
+
+/** Builds the directory over a logged-in client (see `createGenesysClient`). */
+export function createGenesysDirectory(client: GenesysClient): GenesysDirectory {
+  const toGroup = (g: ApiGroup): GroupInfo => ({
+    id: String(g.id),
+    name: String(g.name ?? ''),
+    version: Number(g.version ?? 0),
+    ...(g.memberCount !== undefined ? { memberCount: Number(g.memberCount) } : {}),
+  });
+
+  return {
+    async listUsersPage(pageNumber: number, pageSize: number, expand: readonly string[]): Promise<UsersPage> {
+      const res = await client.call<Listing<GenesysApiUser>>(() =>
+        client.users.getUsers({
+          pageSize,
+          pageNumber,
+          state: 'active',
+          ...(expand.length ? { expand: [...expand] } : {}),
+        }),
+      );
+      const body = res.body ?? {};
+      return {
+        users: body.entities ?? [],
+        pageNumber: body.pageNumber ?? pageNumber,
+        pageCount: body.pageCount ?? 0,
+        total: body.total ?? 0,
+        ...(body.nextUri ? { nextUri: body.nextUri } : {}),
+      };
+    },
+
+    async getUsersByIds(ids: readonly string[], expand: readonly string[]): Promise<GenesysApiUser[]> {
+      const users: GenesysApiUser[] = [];
+      for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
+        const batch = ids.slice(i, i + IDS_PER_LOOKUP);
+        const res = await client.call<Listing<GenesysApiUser>>(() =>
+          client.users.getUsers({
+            id: batch,
+            pageSize: batch.length,
+            state: 'active',
+            ...(expand.length ? { expand: [...expand] } : {}),
+          }),
+        );
+        users.push(...(res.body?.entities ?? []));
+      }
+      return users;
+    },
+
+    async listAllGroups(): Promise<GroupInfo[]> {
+      const groups: GroupInfo[] = [];
+      for (let pageNumber = 1; ; pageNumber++) {
+        const res = await client.call<Listing<ApiGroup>>(() =>
+          client.groups.getGroups({ pageSize: GROUPS_PAGE_SIZE, pageNumber }),
+        );
+        const body = res.body ?? {};
+        groups.push(...(body.entities ?? []).map(toGroup));
+        if (!body.nextUri || pageNumber >= (body.pageCount ?? 0)) return groups;
+      }
+    },
+
+    async getGroup(groupId: string): Promise<GroupInfo> {
+      const res = await client.call<ApiGroup>(() => client.groups.getGroup(groupId));
+      return toGroup(res.body ?? {});
+    },
+
+    async getIndividuals(groupId: string): Promise<string[]> {
+      const res = await client.call<Listing<{ id?: string }>>(() => client.groups.getGroupIndividuals(groupId));
+      return (res.body?.entities ?? []).map((u) => String(u.id));
+    },
+
+    async addMembers(groupId: string, userIds: readonly string[], version: number): Promise<number> {
+      const res = await client.call(() =>
+        client.groups.postGroupMembers(groupId, { memberIds: [...userIds], version }),
+      );
+      return res.status;
+    },
+
+    async removeMembers(groupId: string, userIds: readonly string[]): Promise<number> {
+      const res = await client.call(() => client.groups.deleteGroupMembers(groupId, userIds.join(',')));
+      return res.status;
+    },
+  };
+}
