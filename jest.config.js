@@ -1,6 +1,8 @@
 /** Two projects: fast pure unit tests, and integration tests against real components (run in band). */
-const tsJest = ['ts-jest', { isolatedModules: true }];
+const tsJest = ['ts-jest', {}];
 module.exports = {
+  // Jest reads testTimeout only at the top level; integration tests drive real servers on a 2-core machine.
+  testTimeout: 180000,
   projects: [
     {
       displayName: 'unit',
@@ -13,7 +15,6 @@ module.exports = {
       testEnvironment: 'node',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      testTimeout: 180000,
     },
   ],
 };

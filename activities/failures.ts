@@ -1,18 +1,11 @@
 /**
- * Turns errors from the directory into Temporal failures with the right retry behaviour:
- * 429 → retry after `Retry-After`; 5xx, timeouts and network errors → backoff; 401 after re-login → stop;
- * other 4xx → non-retryable, so the run records the group as failed and goes on with the others.
+ * Turns errors from the directory into Temporal failures with the right retry behaviour (classification by
+ * `classifyGenesysError`): 429 → retry after `Retry-After`; 5xx, timeouts and network errors → backoff;
+ * refused credentials → stop; other 4xx → non-retryable, so the run records the group as failed and goes on.
  */
 import { ApplicationFailure } from '@temporalio/activity';
-
-/** The shape of a directory error (see `src/genesys/errors.ts`); duck-typed so any layer's error maps. */
-export interface DirectoryErrorLike {
-  status?: number;
-  code?: string;
-  message?: string;
-  retryAfterSeconds?: number;
-  correlationId?: string;
-}
+import { toGenesysApiError } from '../src/genesys/api-error';
+import { classifyGenesysError } from '../src/genesys/errors';
 
 /** Failure types the workflows match in `nonRetryableErrorTypes`. */
 export const FAILURE_TYPES = {
@@ -28,41 +21,37 @@ const DEFAULT_RETRY_AFTER_SECONDS = 3;
 
 /** HTTP status of a directory error, if it has one. */
 export function statusOf(err: unknown): number | undefined {
-  const status = (err as DirectoryErrorLike | undefined)?.status;
-  return typeof status === 'number' ? status : undefined;
+  return toGenesysApiError(err).status;
 }
 
 /** True for the optimistic-lock conflicts Genesys reports (409, or 400 "does not match the current version"). */
 export function isVersionConflict(err: unknown): boolean {
-  const status = statusOf(err);
-  const message = String((err as DirectoryErrorLike | undefined)?.message ?? '');
-  return status === 409 || (status === 400 && /does not match the current version/i.test(message));
+  return !(err instanceof ApplicationFailure) && classifyGenesysError(err).kind === 'conflict';
 }
 
 /** Maps any error thrown while talking to Genesys to an `ApplicationFailure`. */
 export function toDirectoryFailure(err: unknown, what: string): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
-  const e = (err ?? {}) as DirectoryErrorLike & { name?: string };
-  const status = statusOf(err);
-  const detail = `${what}: ${e.message ?? String(err)}${status ? ` (HTTP ${status}${e.code ? ` ${e.code}` : ''})` : ''}`;
-  const details = [{ status, code: e.code, correlationId: e.correlationId }];
-  if (status === 429) {
-    const seconds = e.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
-    return ApplicationFailure.create({
-      message: detail,
-      type: FAILURE_TYPES.rateLimited,
-      nextRetryDelay: seconds * 1000,
-      details,
-    });
+  const e = toGenesysApiError(err);
+  const { kind, retryAfterSeconds } = classifyGenesysError(err);
+  const message = `${what}: ${e.message}${e.status ? ` (HTTP ${e.status}${e.code ? ` ${e.code}` : ''})` : ''}`;
+  const details = [{ status: e.status, code: e.code, correlationId: e.correlationId }];
+  switch (kind) {
+    case 'rate-limited':
+      return ApplicationFailure.create({
+        message,
+        type: FAILURE_TYPES.rateLimited,
+        nextRetryDelay: (retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS) * 1000,
+        details,
+      });
+    case 'server':
+    case 'network':
+      return ApplicationFailure.create({ message, type: FAILURE_TYPES.unavailable, details });
+    case 'conflict':
+      return ApplicationFailure.create({ message, type: FAILURE_TYPES.conflict, details });
+    case 'auth':
+      return ApplicationFailure.create({ message, type: FAILURE_TYPES.auth, nonRetryable: true, details });
+    case 'client':
+      return ApplicationFailure.create({ message, type: FAILURE_TYPES.rejected, nonRetryable: true, details });
   }
-  if (e.name === 'GenesysAuthError' || status === 401) {
-    return ApplicationFailure.create({ message: detail, type: FAILURE_TYPES.auth, nonRetryable: true, details });
-  }
-  if (status === undefined || status >= 500 || status === 408) {
-    return ApplicationFailure.create({ message: detail, type: FAILURE_TYPES.unavailable, details });
-  }
-  if (isVersionConflict(err)) {
-    return ApplicationFailure.create({ message: detail, type: FAILURE_TYPES.conflict, details });
-  }
-  return ApplicationFailure.create({ message: detail, type: FAILURE_TYPES.rejected, nonRetryable: true, details });
 }

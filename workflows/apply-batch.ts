@@ -83,6 +83,22 @@ export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOut
         // The Genesys change stands; the IdP notification failure is recorded (and audited by the activity).
         outcome.scim = 'failed';
         log.warn('SCIM notification failed', { groupId: target.groupId, error: describe(err) });
+        // Same id as the activity's own record of a rejected notification, so each failure is audited once.
+        await recordAudit([
+          {
+            type: 'scim.notify',
+            id: `${input.ctx.workflowId}/${input.ctx.runId}/scim/${target.groupId}/failed`,
+            workflowId: input.ctx.workflowId,
+            runId: input.ctx.runId,
+            at: new Date().toISOString(),
+            groupId: target.groupId,
+            groupName: target.groupName,
+            idpGroupId: target.idpGroupId,
+            ops: 0,
+            outcome: 'failed',
+            error: describe(err),
+          },
+        ]);
       }
     } catch (err) {
       outcome.failed = true;

@@ -3,6 +3,7 @@
  * Deterministic orchestration only; every side effect is an activity and every large datum a ref.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   condition,
   executeChild,
@@ -14,7 +15,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { AuditEventInput, ComputePlanResult, ResolvedTarget, RunContext } from '../activities/types';
+import type {
+  AuditEventInput,
+  ComputePlanResult,
+  PrepareRunResult,
+  ResolvedTarget,
+  RunContext,
+} from '../activities/types';
 import { applyGroupsBatch } from './apply-batch';
 import { groupDoneSignal } from './internal-messages';
 import {
@@ -164,6 +171,59 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     ...(error ? { error } : {}),
   });
 
+  async function abort(reason: string, message: string): Promise<ReconcileResult> {
+    status.error = message;
+    await audit([
+      { ...base, type: 'run.aborted', id: `${ctx.workflowId}/${ctx.runId}/run-aborted`, at: now(), reason, message },
+    ]);
+    return finish(emptyResult('aborted', message), 'aborted');
+  }
+
+  /** Validate (rules, unknown groups, nesting cycles), snapshot, plan. */
+  async function readAndPlan(): Promise<PrepareRunResult> {
+    const ready = await directory.prepareRun({ ctx, input });
+    if (!ready.ok) return ready;
+    setPhase('snapshot');
+    const users = await directory.snapshotUsers({ ctx, expand: ready.expand });
+    const groups = await directory.readGroups({ ctx, groupIds: ready.targets.map((t) => t.groupId) });
+
+    setPhase('planning');
+    const computed = await directory.computePlan({
+      ctx,
+      rulesRef: ready.rulesRef,
+      usersRef: users.usersRef,
+      groupsRef: groups.groupsRef,
+      targets: ready.targets,
+      policy: ready.policy,
+    });
+    plan = computed;
+    for (let offset = 0; offset < ready.targets.length; offset += SUMMARY_PAGE) {
+      summaries = summaries.concat(
+        await quick.loadPlanSummaries({ planRef: computed.planRef, offset, limit: SUMMARY_PAGE }),
+      );
+    }
+    status.planId = computed.planId;
+    status.planDigest = computed.planDigest;
+    status.totals = computed.totals;
+    status.approvalRequired = computed.approvalRequired;
+    status.approvalReasons = computed.approvalReasons;
+    await audit([
+      {
+        ...base,
+        type: 'plan.created',
+        id: `${ctx.workflowId}/${ctx.runId}/plan-created`,
+        at: now(),
+        planId: computed.planId,
+        planDigest: computed.planDigest,
+        totals: computed.totals,
+        approvalRequired: computed.approvalRequired,
+        approvalReasons: computed.approvalReasons,
+        usersInSnapshot: users.count,
+      },
+    ]);
+    return ready;
+  }
+
   setPhase('starting');
   await audit([
     {
@@ -177,71 +237,33 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     },
   ]);
 
-  // Validate: rules, unknown groups and nesting cycles abort before anything is read in bulk or written.
-  const prepared = await directory.prepareRun({ ctx, input });
-  if (!prepared.ok) {
-    status.error = prepared.message;
-    await audit([
-      {
-        ...base,
-        type: 'run.aborted',
-        id: `${ctx.workflowId}/${ctx.runId}/run-aborted`,
-        at: now(),
-        reason: prepared.kind,
-        message: prepared.message,
-      },
-    ]);
-    return finish(emptyResult('aborted', prepared.message), 'aborted');
+  // Everything up to the plan only reads. A failure there (refused credentials, Genesys down beyond retries)
+  // ends the run as aborted with a precise message and an audit entry, with nothing written.
+  let prepared: Extract<PrepareRunResult, { ok: true }>;
+  try {
+    const outcome = await readAndPlan();
+    if (!outcome.ok) return abort(outcome.kind, outcome.message);
+    prepared = outcome;
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    return abort(cause?.type ?? 'activity-failed', cause?.message ?? err.message);
   }
   const targets = new Map<string, ResolvedTarget>(prepared.targets.map((t) => [t.groupId, t]));
+  const currentPlan = plan!;
 
-  setPhase('snapshot');
-  const users = await directory.snapshotUsers({ ctx, expand: prepared.expand });
-  const groups = await directory.readGroups({ ctx, groupIds: prepared.targets.map((t) => t.groupId) });
-
-  setPhase('planning');
-  plan = await directory.computePlan({
-    ctx,
-    rulesRef: prepared.rulesRef,
-    usersRef: users.usersRef,
-    groupsRef: groups.groupsRef,
-    targets: prepared.targets,
-    policy: prepared.policy,
-  });
-  for (let offset = 0; offset < prepared.targets.length; offset += SUMMARY_PAGE) {
-    summaries = summaries.concat(await quick.loadPlanSummaries({ planRef: plan.planRef, offset, limit: SUMMARY_PAGE }));
-  }
-  status.planId = plan.planId;
-  status.planDigest = plan.planDigest;
-  status.totals = plan.totals;
-  status.approvalRequired = plan.approvalRequired;
-  status.approvalReasons = plan.approvalReasons;
-  await audit([
-    {
-      ...base,
-      type: 'plan.created',
-      id: `${ctx.workflowId}/${ctx.runId}/plan-created`,
-      at: now(),
-      planId: plan.planId,
-      planDigest: plan.planDigest,
-      totals: plan.totals,
-      approvalRequired: plan.approvalRequired,
-      approvalReasons: plan.approvalReasons,
-      usersInSnapshot: users.count,
-    },
-  ]);
-
-  if (plan.totals.adds + plan.totals.removes === 0) return finish(emptyResult('no-changes'), 'no-changes');
+  if (currentPlan.totals.adds + currentPlan.totals.removes === 0)
+    return finish(emptyResult('no-changes'), 'no-changes');
   if (input.mode === 'plan') return finish(emptyResult('planned'), 'planned');
 
   // Gate: wait for a matching approval, a rejection, or the deadline.
   let approvalRef = 'policy:no-approval-required';
-  if (plan.approvalRequired) {
+  if (currentPlan.approvalRequired) {
     status.awaitingApproval = true;
     const deadline = Date.now() + prepared.policy.approvalTimeoutMs;
     status.approvalDeadline = new Date(deadline).toISOString();
     setPhase('awaiting-approval');
-    log.info('awaiting approval', { planDigest: plan.planDigest, reasons: plan.approvalReasons });
+    log.info('awaiting approval', { planDigest: currentPlan.planDigest, reasons: currentPlan.approvalReasons });
     while (!decision) {
       const remaining = deadline - Date.now();
       const woke =
@@ -258,7 +280,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
           type: 'approval.expired',
           id: `${ctx.workflowId}/${ctx.runId}/approval-expired`,
           at: now(),
-          planDigest: plan.planDigest,
+          planDigest: currentPlan.planDigest,
           deadline: status.approvalDeadline,
         },
       ]);
@@ -273,14 +295,14 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
           id: `${ctx.workflowId}/${ctx.runId}/approval-rejected`,
           at: status.rejection.at,
           actor: decision.by,
-          planDigest: plan.planDigest,
+          planDigest: currentPlan.planDigest,
           reason: decision.reason,
         },
       ]);
       return finish(emptyResult('rejected'), 'rejected');
     }
     status.approval = { by: decision.by, at: now(), comment: decision.comment };
-    approvalRef = `approval:${decision.by}@${status.approval.at}:${plan.planDigest}`;
+    approvalRef = `approval:${decision.by}@${status.approval.at}:${currentPlan.planDigest}`;
     await audit([
       {
         ...base,
@@ -288,7 +310,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
         id: `${ctx.workflowId}/${ctx.runId}/approval-granted`,
         at: status.approval.at,
         actor: decision.by,
-        planDigest: plan.planDigest,
+        planDigest: currentPlan.planDigest,
         comment: decision.comment ?? '',
       },
     ]);
@@ -296,7 +318,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
 
   // Apply: changed groups only, in children of GROUPS_PER_CHILD, one child at a time (concurrency lives inside).
   setPhase('applying');
-  const changed = plan.changedGroupIds.map((id) => {
+  const changed = currentPlan.changedGroupIds.map((id) => {
     const target = targets.get(id);
     if (!target) throw ApplicationFailure.nonRetryable(`plan names group ${id} that is not a target`, 'PlanMismatch');
     return target;
@@ -310,7 +332,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
         {
           ctx,
           parentWorkflowId: ctx.workflowId,
-          planRef: plan.planRef,
+          planRef: currentPlan.planRef,
           approvalRef,
           groups: batch,
           concurrency: prepared.policy.concurrency,
@@ -332,8 +354,8 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   const groupsOut = changed.map((t) => outcomes.get(t.groupId)!);
   const result: ReconcileResult = {
     status: 'completed',
-    planId: plan.planId,
-    planDigest: plan.planDigest,
+    planId: currentPlan.planId,
+    planDigest: currentPlan.planDigest,
     totals: {
       groups: summaries.length,
       added: groupsOut.reduce((n, g) => n + g.added, 0),

@@ -1,0 +1,111 @@
+/**
+ * Issue 3, approval gate: an over-threshold plan waits and says so in `status`; an approval naming another
+ * digest is refused; approve → applied; reject → nothing written; timeout → expired. Each decision is audited
+ * with who and when.
+ */
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { approveSignal, rejectSignal, statusQuery } from '../../workflows/messages';
+import { expectedMembers, rulesFor } from '../support/org-rules';
+import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
+
+let temporal: TestTemporal;
+let rec: Reconciler;
+// Any removal needs approval; the timeout is an input, so the expiry case takes seconds, not a day.
+const policy = (timeout: string) =>
+  ['requireApproval: auto', 'maxRemovals: 0', 'maxRemovalRatio: 1', `approvalTimeout: ${timeout}`].join('\n  ');
+
+beforeAll(async () => {
+  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
+  rec = await startReconciler(temporal, { emulator: { users: 200, groups: 4, seed: 5 } });
+});
+afterAll(async () => {
+  await rec?.stop();
+  await temporal?.stop();
+});
+
+function writes(): number {
+  const counts = rec.emulator.state.callsReport().counts;
+  return (counts['POST /api/v2/groups/{id}/members'] ?? 0) + (counts['DELETE /api/v2/groups/{id}/members'] ?? 0);
+}
+
+async function awaitingApproval(workflowId: string) {
+  const handle = temporal.client.workflow.getHandle(workflowId);
+  return waitFor(
+    () => handle.query(statusQuery),
+    (s) => s.awaitingApproval,
+  );
+}
+
+it('rejects: nothing is written and the rejection is audited with who and why', async () => {
+  rec.emulator.state.resetCalls();
+  const handle = await rec.start({
+    mode: 'apply',
+    rules: rulesFor(rec.emulator, { policy: policy('1h') }),
+  });
+  const status = await awaitingApproval(handle.workflowId);
+  expect(status.phase).toBe('awaiting-approval');
+  expect(status.approvalReasons.join(' ')).toMatch(/remov/);
+  await handle.signal(rejectSignal, { by: 'carol@example.com', reason: 'not during the sale' });
+  const result = await handle.result();
+  expect(result.status).toBe('rejected');
+  expect(writes()).toBe(0);
+  const rejected = (await rec.auditEntries()).find(
+    (e) => e.type === 'approval.rejected' && e.workflowId === handle.workflowId,
+  );
+  expect(rejected).toMatchObject({
+    actor: 'carol@example.com',
+    reason: 'not during the sale',
+    planDigest: status.planDigest,
+  });
+  expect(Date.parse(rejected!.at)).not.toBeNaN();
+});
+
+it('expires without writing when nobody decides in time', async () => {
+  rec.emulator.state.resetCalls();
+  const handle = await rec.start({
+    mode: 'apply',
+    rules: rulesFor(rec.emulator, { policy: policy('2s') }),
+  });
+  const result = await handle.result();
+  expect(result.status).toBe('expired');
+  expect(writes()).toBe(0);
+  const entries = (await rec.auditEntries()).filter((e) => e.workflowId === handle.workflowId);
+  expect(entries.map((e) => e.type)).toContain('approval.expired');
+});
+
+it('refuses an approval for another digest, then applies the approved plan', async () => {
+  rec.emulator.state.resetCalls();
+  const handle = await rec.start({
+    mode: 'apply',
+    rules: rulesFor(rec.emulator, { policy: policy('1h') }),
+  });
+  const status = await awaitingApproval(handle.workflowId);
+  expect(status.planDigest).toMatch(/^[0-9a-f]{64}$/);
+  expect(status.totals!.removes).toBeGreaterThan(0);
+
+  await handle.signal(approveSignal, { by: 'mallory', planDigest: '0'.repeat(64) });
+  const afterRefusal = await waitFor(
+    () => handle.query(statusQuery),
+    (s) => s.refusedApprovals.length === 1,
+  );
+  expect(afterRefusal.awaitingApproval).toBe(true);
+  expect(writes()).toBe(0);
+
+  await handle.signal(approveSignal, { by: 'dave@example.com', planDigest: status.planDigest!, comment: 'checked' });
+  const result = await handle.result();
+  expect(result.status).toBe('completed');
+  for (const [groupId, want] of expectedMembers(rec.emulator)) {
+    expect(rec.emulator.state.groupMembers(groupId).slice().sort()).toEqual(want);
+  }
+  const entries = (await rec.auditEntries()).filter((e) => e.workflowId === handle.workflowId);
+  expect(entries.find((e) => e.type === 'approval.refused')).toMatchObject({
+    actor: 'mallory',
+    expectedDigest: status.planDigest,
+  });
+  const granted = entries.find((e) => e.type === 'approval.granted');
+  expect(granted).toMatchObject({ actor: 'dave@example.com', planDigest: status.planDigest, comment: 'checked' });
+  const changes = entries.filter((e) => e.type === 'membership.change' && e.outcome === 'applied');
+  expect(changes.length).toBe(result.totals.added + result.totals.removed);
+  for (const c of changes) expect(String(c.approvalRef)).toContain('dave@example.com');
+});
