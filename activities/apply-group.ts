@@ -1,12 +1,13 @@
 /**
- * `applyGroup`: makes one group match its approved plan. Level-triggered: every attempt (first, after a 409,
- * after a crash) re-reads the group's version and individuals and recomputes what is still missing from the
- * approved changes, so nothing is blindly replayed and nothing outside the approved plan is written.
- * Removals go first, then additions, ≤ 50 ids per call, each POST with the version of a fresh read.
+ * `applyGroup`: makes one group match its rules within its approved plan. Level-triggered: every attempt (first,
+ * after a 409, after a crash) re-reads the group's version and individuals and recomputes the delta
+ * (`convergeDelta`), so nothing is blindly replayed, concurrent edits are corrected, and nobody who was a member
+ * when the plan was approved is removed unless the approver saw it. Removals go first, then additions, ≤ 50 ids
+ * per call, each POST with the version of a fresh read.
  */
 import { ApplicationFailure, heartbeat, log, metricMeter } from '@temporalio/activity';
 import type { MembershipChangeEvent } from '../src/audit/entry';
-import { chunk, recomputeDelta, type GroupPlan } from '../src/core/diff';
+import { chunk, convergeDelta, type GroupPlan } from '../src/core/diff';
 import { auditIds, blobKeys, type ActivityDeps } from './deps';
 import { FAILURE_TYPES, isVersionConflict, statusOf, toDirectoryFailure } from './failures';
 import type { StoredPlan } from './plan';
@@ -75,7 +76,13 @@ export function makeApplyGroup(deps: ActivityDeps) {
     let conflicts = 0;
     for (;;) {
       const { version, current } = await readGroup(approved.groupId);
-      const delta = recomputeDelta(approved, current);
+      const delta = convergeDelta({
+        approved,
+        desired: stored.desired[approved.groupId] ?? [],
+        observedAtPlan: stored.observed[approved.groupId] ?? [],
+        fresh: current,
+        ownedByTool: approved.mode === 'managed' ? await deps.ledger.ownedBy(approved.groupId) : [],
+      });
       // Changes already in place (an earlier attempt wrote them, or someone else did) are recorded once, under
       // the same id an applied entry would have had: a retry neither loses nor duplicates them.
       await record([
@@ -104,11 +111,14 @@ export function makeApplyGroup(deps: ActivityDeps) {
       }
     }
 
+    // What changed since the plan's observation: what the IdP, which mirrored the group then, must be told.
     const finalMembers = new Set((await readGroup(approved.groupId)).current);
+    const observed = stored.observed[approved.groupId] ?? [];
+    const observedSet = new Set(observed);
     const applied: AppliedChanges = {
       groupId: approved.groupId,
-      added: approved.toAdd.filter((u) => finalMembers.has(u)),
-      removed: approved.toRemove.filter((u) => !finalMembers.has(u)),
+      added: [...finalMembers].filter((u) => !observedSet.has(u)).sort(),
+      removed: observed.filter((u) => !finalMembers.has(u)),
     };
     const ref = await deps.blobs.put(blobKeys.applied(ctx, approved.groupId), applied);
     return {

@@ -21,6 +21,10 @@ export interface StoredPlan {
   targets: ResolvedTarget[];
   /** Group version observed at planning time, per group id (for the audit trail). */
   observedVersions: Record<string, number>;
+  /** Members the rules want, per group id. */
+  desired: Record<string, string[]>;
+  /** Individual members observed at planning time, per group id. */
+  observed: Record<string, string[]>;
 }
 
 export function makePlanActivities(deps: ActivityDeps) {
@@ -31,17 +35,21 @@ export function makePlanActivities(deps: ActivityDeps) {
     const desiredByKey = resolveDesired(doc, users);
 
     const observedVersions: Record<string, number> = {};
+    const desired: Record<string, string[]> = {};
+    const observedMembers: Record<string, string[]> = {};
     const groupPlans: GroupPlan[] = [];
     for (const target of input.targets) {
       const observed = await deps.blobs.get<ObservedGroup>(groups.groups[target.groupId]);
       observedVersions[target.groupId] = observed.version;
+      observedMembers[target.groupId] = observed.individuals;
+      desired[target.groupId] = desiredByKey.get(target.key) ?? [];
       const ownedByTool = target.mode === 'managed' ? await deps.ledger.ownedBy(target.groupId) : [];
       groupPlans.push(
         planGroup({
           groupId: target.groupId,
           groupName: target.groupName,
           mode: target.mode,
-          desired: desiredByKey.get(target.key) ?? [],
+          desired: desired[target.groupId],
           current: observed.individuals,
           ownedByTool,
         }),
@@ -51,7 +59,15 @@ export function makePlanActivities(deps: ActivityDeps) {
     const digest = planDigest(plan);
     const approval = evaluateApproval(input.policy, plan);
     const planId = `plan-${digest.slice(0, 12)}-${input.ctx.runId.slice(0, 8)}`;
-    const stored: StoredPlan = { planId, planDigest: digest, plan, targets: input.targets, observedVersions };
+    const stored: StoredPlan = {
+      planId,
+      planDigest: digest,
+      plan,
+      targets: input.targets,
+      observedVersions,
+      desired,
+      observed: observedMembers,
+    };
     const ref = await deps.blobs.put(blobKeys.plan(input.ctx), stored);
     return {
       planId,

@@ -82,6 +82,42 @@ export function recomputeDelta(approved: GroupPlan, freshCurrent: readonly strin
   };
 }
 
+/** Input to {@link convergeDelta}. */
+export interface ConvergeInput {
+  /** The group's approved plan (what the approver saw). */
+  approved: GroupPlan;
+  /** User ids the rules want in the group (as computed for the plan). */
+  desired: readonly string[];
+  /** Individual members observed when the plan was made. */
+  observedAtPlan: readonly string[];
+  /** Individual members just re-read. */
+  fresh: readonly string[];
+  /** Ids this tool added earlier (`managed` mode). */
+  ownedByTool?: readonly string[];
+}
+
+/**
+ * The delta that makes a group match its rules again after someone else changed it mid-apply (a 409), without
+ * exceeding what was approved in the way that matters: it adds every desired member still missing, and removes
+ * only members the approver saw listed for removal, or members that appeared after the plan was made (so nobody
+ * who was a member when the plan was approved, and not listed for removal, is ever removed). Level-triggered:
+ * the result depends only on these sets, never on which writes were attempted before.
+ */
+export function convergeDelta(input: ConvergeInput): GroupPlan {
+  const full = planGroup({
+    groupId: input.approved.groupId,
+    groupName: input.approved.groupName,
+    mode: input.approved.mode,
+    desired: input.desired,
+    current: input.fresh,
+    ownedByTool: input.ownedByTool,
+  });
+  const approvedRemovals = new Set(input.approved.toRemove);
+  const seenAtPlan = new Set(input.observedAtPlan);
+  const toRemove = full.toRemove.filter((id) => approvedRemovals.has(id) || !seenAtPlan.has(id));
+  return { ...full, toRemove, unchanged: full.currentCount - toRemove.length };
+}
+
 /**
  * Splits `items` into consecutive batches of at most `size` (default {@link MAX_MEMBERS_PER_REQUEST}),
  * preserving order.

@@ -1,4 +1,11 @@
-import { chunk, MAX_MEMBERS_PER_REQUEST, planGroup, recomputeDelta, type GroupPlanInput } from '../../../src/core/diff';
+import {
+  chunk,
+  convergeDelta,
+  MAX_MEMBERS_PER_REQUEST,
+  planGroup,
+  recomputeDelta,
+  type GroupPlanInput,
+} from '../../../src/core/diff';
 
 const base: Omit<GroupPlanInput, 'mode'> = {
   groupId: 'g1',
@@ -116,5 +123,59 @@ describe('chunk', () => {
   it('rejects a non-positive or fractional size', () => {
     expect(() => chunk(['a'], 0)).toThrow(RangeError);
     expect(() => chunk(['a'], 1.5)).toThrow('chunk size must be a positive integer, got 1.5');
+  });
+});
+
+describe('convergeDelta (after a concurrent edit)', () => {
+  const approved = planGroup({
+    groupId: 'g',
+    groupName: 'G',
+    mode: 'exact',
+    desired: ['a', 'b', 'c'],
+    current: ['a', 'x', 'y'],
+  });
+  // approved: add b, c; remove x, y
+
+  it('re-adds a desired member someone removed and removes a stranger someone added', () => {
+    const d = convergeDelta({
+      approved,
+      desired: ['a', 'b', 'c'],
+      observedAtPlan: ['a', 'x', 'y'],
+      fresh: ['x', 'y', 'z', 'b'],
+    });
+    expect(d.toAdd).toEqual(['a', 'c']);
+    expect(d.toRemove).toEqual(['x', 'y', 'z']);
+  });
+
+  it('never removes a member who was there at plan time and not approved for removal', () => {
+    const settled = planGroup({ groupId: 'g', groupName: 'G', mode: 'exact', desired: ['a'], current: ['a'] });
+    const d = convergeDelta({ approved: settled, desired: [], observedAtPlan: ['a'], fresh: ['a', 'n'] });
+    expect(d.toRemove).toEqual(['n']);
+    expect(d.toAdd).toEqual([]);
+  });
+
+  it('respects the group mode (additive never removes, managed only owned)', () => {
+    const add = planGroup({ groupId: 'g', groupName: 'G', mode: 'additive', desired: ['a'], current: [] });
+    expect(convergeDelta({ approved: add, desired: ['a'], observedAtPlan: [], fresh: ['z'] }).toRemove).toEqual([]);
+    const managed = planGroup({ groupId: 'g', groupName: 'G', mode: 'managed', desired: [], current: [] });
+    const d = convergeDelta({
+      approved: managed,
+      desired: [],
+      observedAtPlan: [],
+      fresh: ['z', 'o'],
+      ownedByTool: ['o'],
+    });
+    expect(d.toRemove).toEqual(['o']);
+  });
+
+  it('is empty once the group matches', () => {
+    const d = convergeDelta({
+      approved,
+      desired: ['a', 'b', 'c'],
+      observedAtPlan: ['a', 'x', 'y'],
+      fresh: ['c', 'b', 'a'],
+    });
+    expect(d.toAdd).toEqual([]);
+    expect(d.toRemove).toEqual([]);
   });
 });
