@@ -4,6 +4,16 @@
  * and registers itself on the program here.
  */
 import { Command } from 'commander';
+import { registerApproveCommand } from './commands/approve';
+import { registerAuditCommand } from './commands/audit';
+import { registerEmulatorCommand } from './commands/emulator';
+import { registerListCommand } from './commands/list';
+import { registerPlanCommand } from './commands/plan';
+import { registerRejectCommand } from './commands/reject';
+import { registerRunCommand } from './commands/run';
+import { registerScheduleCommand } from './commands/schedule';
+import { registerServeCommand } from './commands/serve';
+import { registerStatusCommand } from './commands/status';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -12,6 +22,16 @@ export function buildProgram(): Command {
     .description('Keep Genesys Cloud group memberships equal to declarative rules, durably, on Temporal.')
     .showHelpAfterError();
   // Sub-commands register here (one line each).
+  registerPlanCommand(program);
+  registerRunCommand(program);
+  registerStatusCommand(program);
+  registerListCommand(program);
+  registerApproveCommand(program);
+  registerRejectCommand(program);
+  registerScheduleCommand(program);
+  registerAuditCommand(program);
+  registerServeCommand(program);
+  registerEmulatorCommand(program);
   return program;
 }
 

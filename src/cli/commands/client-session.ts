@@ -1,0 +1,42 @@
+/** What every Temporal-talking command shares: connect from the environment, run, always disconnect. */
+import { userInfo } from 'node:os';
+import { ServiceError, type Client } from '@temporalio/client';
+import { failureMessage } from '../../client/failure-message';
+import { connectClient, loadTemporalConfig, type TemporalConfig } from '../../config/temporal-config';
+
+/**
+ * Connects with the `TEMPORAL_*` settings, runs `fn`, and closes the connection (an open gRPC channel would keep
+ * the process alive after the command is done).
+ */
+export async function withTemporalClient<T>(fn: (client: Client, config: TemporalConfig) => Promise<T>): Promise<T> {
+  const config = loadTemporalConfig();
+  const client = await connectClient(config);
+  try {
+    return await fn(client, config);
+  } catch (err) {
+    // Temporal's own message is generic ("Failed to start Workflow"); the reason is in its cause.
+    if (err instanceof ServiceError) throw new Error(`${err.message}: ${failureMessage(err)}`, { cause: err });
+    throw err;
+  } finally {
+    await client.connection.close();
+  }
+}
+
+/** Who is running the CLI, recorded as `requestedBy` of the runs it starts. */
+export function cliActor(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    // userInfo() throws for a uid without a passwd entry (common in containers)
+    return `cli:${process.env.USER ?? 'unknown'}`;
+  }
+}
+
+/** Prints a hint when a run has not finished after `ms`, in case no worker is polling the task queue. */
+export function hintIfSlow(taskQueue: string, ms = 15_000): { cancel(): void } {
+  const timer = setTimeout(() => {
+    process.stderr.write(`Still waiting… is a worker (gcsync worker) polling task queue "${taskQueue}"?\n`);
+  }, ms);
+  timer.unref();
+  return { cancel: () => clearTimeout(timer) };
+}

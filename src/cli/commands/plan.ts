@@ -1,0 +1,85 @@
+/** `gcsync plan`: what would a run change? Exit code 0 = in sync, 2 = changes, 1 = error. */
+import type { Command } from 'commander';
+import type { PlanGroupSummary, ReconcileResult } from '../../../workflows/messages';
+import { getFullPlan, startReconciliation, type StartedRun } from '../../client/reconciliation-client';
+import { planExitCode } from '../output/exit-codes';
+import { formatPlanDiff, planDiffTotals } from '../output/plan-diff';
+import { printJson, printNote, printText } from '../output/print';
+import { cliActor, hintIfSlow, withTemporalClient } from './client-session';
+import { followRun } from './follow-run';
+import { checkRulesFile } from './rules-input';
+
+/** Options of `gcsync plan`. */
+export interface PlanOptions {
+  rules: string;
+  target?: string[];
+  json?: boolean;
+}
+
+export function registerPlanCommand(program: Command): void {
+  program
+    .command('plan')
+    .description('Show what a reconciliation would change (adds, removes, unchanged per group), changing nothing')
+    .requiredOption('--rules <file>', 'rules file (YAML or JSON), validated here before the run starts')
+    .option('--target <group...>', 'only these groups (ids or names as written in the rules)')
+    .option('--json', 'print the plan as JSON')
+    .addHelpText(
+      'after',
+      `
+Exit codes (as terraform plan -detailed-exitcode):
+  0  no changes: the groups already match the rules
+  2  changes: a run would add or remove members
+  1  error (invalid rules, unknown group, nesting cycle, Temporal unreachable)
+
+Examples:
+  $ gcsync plan --rules rules.yaml
+  $ gcsync plan --rules rules.yaml --target "Support Tier 1" "Sales" --json
+  $ gcsync plan --rules rules.yaml > /dev/null; [ $? -eq 2 ] && echo "drift detected"`,
+    )
+    .action(async (opts: PlanOptions) => {
+      process.exitCode = await runPlan(opts);
+    });
+}
+
+/** Runs a plan-mode reconciliation, prints it, and returns the exit code. */
+export async function runPlan(opts: PlanOptions): Promise<number> {
+  const rules = checkRulesFile(opts.rules);
+  return withTemporalClient(async (client, config) => {
+    const run = await startReconciliation(
+      client,
+      { mode: 'plan', rules: rules.text, targetGroups: opts.target, requestedBy: cliActor() },
+      { taskQueue: config.taskQueue },
+    );
+    if (!opts.json) printNote(`Planning (run ${run.workflowId})…`);
+    const slow = hintIfSlow(config.taskQueue);
+    const result = await followRun(client, run.workflowId, {
+      // Any status at all means a worker has the run; the hint is only for "nobody is polling".
+      update: () => slow.cancel(),
+      stop: () => slow.cancel(),
+    });
+    const groups = result.status === 'aborted' ? [] : (await getFullPlan(client, run.workflowId)).groups;
+    report(run, result, groups, opts.json);
+    return planExitCode(result);
+  });
+}
+
+function report(run: StartedRun, result: ReconcileResult, groups: PlanGroupSummary[], json?: boolean): void {
+  if (json) {
+    printJson({
+      ...run,
+      status: result.status,
+      planId: result.planId,
+      planDigest: result.planDigest,
+      totals: planDiffTotals(groups),
+      groups,
+      ...(result.error ? { error: result.error } : {}),
+    });
+    return;
+  }
+  if (result.status === 'aborted') {
+    printNote(`The plan was aborted: ${result.error ?? 'no reason given'}`);
+    return;
+  }
+  printText(formatPlanDiff(groups));
+  if (result.planDigest) printNote(`Plan digest ${result.planDigest}`);
+}

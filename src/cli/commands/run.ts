@@ -1,0 +1,79 @@
+/** `gcsync run`: start an apply run, and by default follow it to the end. */
+import type { Command } from 'commander';
+import { startReconciliation } from '../../client/reconciliation-client';
+import { runExitCode } from '../output/exit-codes';
+import { printJson, printNote, printText } from '../output/print';
+import { RunProgressView } from '../output/progress';
+import { formatResult } from '../output/run-report';
+import { cliActor, hintIfSlow, withTemporalClient } from './client-session';
+import { followRun } from './follow-run';
+import { checkRulesFile } from './rules-input';
+
+/** Options of `gcsync run`. */
+export interface RunOptions {
+  rules: string;
+  target?: string[];
+  wait: boolean;
+  json?: boolean;
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('Reconcile now: plan, wait for approval when the policy asks for it, apply')
+    .requiredOption('--rules <file>', 'rules file (YAML or JSON), validated here before the run starts')
+    .option('--target <group...>', 'only these groups (ids or names as written in the rules)')
+    .option('--wait', 'follow the run with a progress bar until it ends (default)', true)
+    .option('--no-wait', 'print the run id and return at once')
+    .option('--json', 'print the run id (--no-wait) or the result (--wait) as JSON')
+    .addHelpText(
+      'after',
+      `
+Following a run polls its status every 500 ms. If the run waits for approval, the
+approve/reject commands are printed; Ctrl-C stops following, never the run.
+Exit code with --wait: 0 when every change was applied (or none was needed), 1 otherwise
+(rejected, expired, aborted, or a group failed).
+
+Examples:
+  $ gcsync run --rules rules.yaml
+  $ gcsync run --rules rules.yaml --target "Support Tier 1" --no-wait
+  $ gcsync run --rules rules.yaml --json > result.json`,
+    )
+    .action(async (opts: RunOptions) => {
+      process.exitCode = await runApply(opts);
+    });
+}
+
+/** Starts an apply run (and follows it unless `wait` is false); returns the exit code. */
+export async function runApply(opts: RunOptions): Promise<number> {
+  const rules = checkRulesFile(opts.rules);
+  return withTemporalClient(async (client, config) => {
+    const run = await startReconciliation(
+      client,
+      { mode: 'apply', rules: rules.text, targetGroups: opts.target, requestedBy: cliActor() },
+      { taskQueue: config.taskQueue },
+    );
+    if (!opts.wait) {
+      if (opts.json) printJson(run);
+      else
+        printText(`Started ${run.workflowId} (run id ${run.runId}). Follow it with: gcsync status ${run.workflowId}`);
+      return 0;
+    }
+    printNote(`Following ${run.workflowId} (Ctrl-C stops following; the run continues)`);
+    const view = new RunProgressView({ workflowId: run.workflowId, namespace: config.namespace });
+    const slow = hintIfSlow(config.taskQueue);
+    const result = await followRun(client, run.workflowId, {
+      update: (status) => {
+        slow.cancel();
+        view.update(status);
+      },
+      stop: () => {
+        slow.cancel();
+        view.stop();
+      },
+    });
+    if (opts.json) printJson({ ...run, result });
+    else printText(formatResult(result));
+    return runExitCode(result);
+  });
+}

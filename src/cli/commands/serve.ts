@@ -1,0 +1,89 @@
+/** `gcsync serve`: the HTTP trigger service (POST /api/reconcile-groups and friends). */
+import { isAbsolute, resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import pino from 'pino';
+import { ConfigError } from '../../config/config-error';
+import { connectClient, describeTemporalConfig, loadTemporalConfig } from '../../config/temporal-config';
+import { createHttpApp } from '../../http/app';
+import { closeServer, listen } from '../../http/server';
+
+/** Options of `gcsync serve`. */
+export interface ServeOptions {
+  port: number;
+  host: string;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the HTTP service that starts and approves reconciliations')
+    .option('--port <port>', 'port to listen on ($PORT when set)', parsePort, defaultPort())
+    .option('--host <address>', 'address to bind', '0.0.0.0')
+    .addHelpText(
+      'after',
+      `
+Environment:
+  GCSYNC_API_TOKEN   required; callers of /api/* send "Authorization: Bearer <token>"
+  GCSYNC_RULES_FILE  rules used when a request names none (the tutorial's {"targetGroups": [...]});
+                     passed to the worker as rulesRef, so the worker must be able to read that path
+  TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, GCSYNC_TASK_QUEUE, TEMPORAL_TLS_*, TEMPORAL_API_KEY
+
+Routes:
+  POST /api/reconcile-groups              start a run, 202 {workflowId, runId, statusUrl}
+  GET  /api/reconciliations/:id           status, and the result once closed
+  POST /api/reconciliations/:id/approve   {"by", "planDigest", "comment"?}
+  POST /api/reconciliations/:id/reject    {"by", "reason"}
+  GET  /healthz                           no auth; reports whether Temporal is reachable
+
+Examples:
+  $ GCSYNC_API_TOKEN=s3cret GCSYNC_RULES_FILE=/etc/gcsync/rules.yaml gcsync serve --port 8080
+  $ curl -H "Authorization: Bearer s3cret" -H "Content-Type: application/json" \\
+      -d '{"targetGroups": ["Support Tier 1"]}' http://localhost:8080/api/reconcile-groups`,
+    )
+    .action(async (opts: ServeOptions) => {
+      await serve(opts);
+    });
+}
+
+/** Serves until SIGINT or SIGTERM, then closes the server and the Temporal connection. */
+export async function serve(opts: ServeOptions): Promise<void> {
+  const apiToken = process.env.GCSYNC_API_TOKEN?.trim();
+  if (!apiToken) {
+    throw new ConfigError('HTTP service', [
+      { variable: 'GCSYNC_API_TOKEN', problem: 'is required: the service does not start without a bearer token' },
+    ]);
+  }
+  const rulesFile = process.env.GCSYNC_RULES_FILE?.trim();
+  // The worker resolves the reference, not this process: a relative path would depend on the worker's directory.
+  const defaultRulesRef = rulesFile ? (isAbsolute(rulesFile) ? rulesFile : resolve(rulesFile)) : undefined;
+  const config = loadTemporalConfig();
+  const logger = pino({ name: 'gcsync-http' });
+  // Lazy: the service starts while Temporal is down, and /healthz says so.
+  const client = await connectClient(config, { lazy: true });
+  const app = createHttpApp({ client, taskQueue: config.taskQueue, apiToken, defaultRulesRef, logger });
+  const server = await listen(app, opts.port, opts.host);
+  const address = server.address();
+  logger.info(
+    { port: typeof address === 'object' && address ? address.port : opts.port, defaultRulesRef },
+    `listening; Temporal ${describeTemporalConfig(config)}`,
+  );
+  await new Promise<void>((done) => {
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+  logger.info('shutting down');
+  await closeServer(server);
+  await client.connection.close();
+}
+
+/** Commander parser for `--port`. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number');
+  return port;
+}
+
+function defaultPort(): number {
+  const fromEnv = Number(process.env.PORT);
+  return Number.isInteger(fromEnv) && fromEnv > 0 && fromEnv <= 65535 ? fromEnv : 3000;
+}

@@ -1,0 +1,72 @@
+/** The plan as a per-group diff (adds, removes, unchanged) with totals, for `gcsync plan`. */
+import type { PlanGroupSummary } from '../../../workflows/messages';
+import { plural } from './plural';
+import { formatTable } from './table';
+
+/** Sums over a plan's groups. */
+export interface PlanDiffTotals {
+  groups: number;
+  groupsChanged: number;
+  adds: number;
+  removes: number;
+  unchanged: number;
+}
+
+export function planDiffTotals(groups: readonly PlanGroupSummary[]): PlanDiffTotals {
+  return groups.reduce<PlanDiffTotals>(
+    (t, g) => ({
+      groups: t.groups + 1,
+      groupsChanged: t.groupsChanged + (g.adds + g.removes > 0 ? 1 : 0),
+      adds: t.adds + g.adds,
+      removes: t.removes + g.removes,
+      unchanged: t.unchanged + g.unchanged,
+    }),
+    { groups: 0, groupsChanged: 0, adds: 0, removes: 0, unchanged: 0 },
+  );
+}
+
+/**
+ * One line per group, changed groups marked `~`, then the totals. Counts only: the member ids of a plan stay in the
+ * plan store (they can be many thousands).
+ *
+ * @example
+ * ```
+ *   GROUP           MODE      ADD  REMOVE  UNCHANGED  MEMBERS
+ * ~ Support Tier 1  exact     +12      -3        140  143 → 152
+ *   Sales           additive    0       0         20  20
+ *
+ * 2 groups, 1 to change: +12 to add, -3 to remove, 160 unchanged.
+ * ```
+ */
+export function formatPlanDiff(groups: readonly PlanGroupSummary[]): string {
+  if (groups.length === 0) return 'The plan has no groups.';
+  const rows = groups.map((g) => {
+    const changed = g.adds + g.removes > 0;
+    return [
+      changed ? '~' : ' ',
+      g.groupName || g.groupId,
+      g.mode,
+      g.adds ? `+${g.adds}` : '0',
+      g.removes ? `-${g.removes}` : '0',
+      String(g.unchanged),
+      g.currentCount === g.desiredCount ? String(g.currentCount) : `${g.currentCount} → ${g.desiredCount}`,
+    ];
+  });
+  const table = formatTable(['', 'GROUP', 'MODE', 'ADD', 'REMOVE', 'UNCHANGED', 'MEMBERS'], rows, [
+    'left',
+    'left',
+    'left',
+    'right',
+    'right',
+    'right',
+    'left',
+  ]);
+  return `${table}\n\n${formatPlanTotals(planDiffTotals(groups))}`;
+}
+
+/** The totals sentence under the diff. */
+export function formatPlanTotals(t: PlanDiffTotals): string {
+  const groups = plural(t.groups, 'group');
+  if (t.groupsChanged === 0) return `${groups}, no changes: ${t.unchanged} members already match the rules.`;
+  return `${groups}, ${t.groupsChanged} to change: +${t.adds} to add, -${t.removes} to remove, ${t.unchanged} unchanged.`;
+}

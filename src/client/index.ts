@@ -1,0 +1,5 @@
+/** Typed client of the `reconcileGroups` workflow and its schedules, for other services. */
+export * from './reconciliation-client';
+export * from './schedules';
+export { approvalProblem } from './approval-check';
+export { newWorkflowId } from './workflow-id';

@@ -1,0 +1,50 @@
+/** The HTTP trigger service: Express app with bearer auth, JSON validation and JSON errors. */
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import pino, { type Logger } from 'pino';
+import { bearerAuth } from './auth';
+import { errorHandler, notFound } from './errors';
+import { healthRoutes } from './routes/health';
+import { reconcileRoutes } from './routes/reconcile';
+import { reconciliationRoutes } from './routes/reconciliations';
+
+/** Options of {@link createHttpApp}. */
+export interface HttpAppOptions {
+  /** Connected Temporal client; the app never closes it. */
+  client: Client;
+  /** Task queue runs are started on. */
+  taskQueue: string;
+  /** Bearer token every `/api/*` request must present (`GCSYNC_API_TOKEN`). Required. */
+  apiToken: string;
+  /** Rules reference for requests that name none (the tutorial's body), e.g. the absolute `GCSYNC_RULES_FILE`. */
+  defaultRulesRef?: string;
+  /** @default a pino logger named `gcsync-http` */
+  logger?: Logger;
+  /**
+   * Largest JSON body accepted (inline rules travel in it).
+   * @default '1mb'
+   */
+  bodyLimit?: string;
+}
+
+/**
+ * Builds the app. Routes: `POST /api/reconcile-groups`, `GET /api/reconciliations/:id`,
+ * `POST /api/reconciliations/:id/approve|reject`, `GET /healthz`. Starting a run never waits for it.
+ */
+export function createHttpApp(opts: HttpAppOptions): Express {
+  const logger = opts.logger ?? pino({ name: 'gcsync-http' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes(opts.client, opts.taskQueue));
+  // Authenticate before parsing, so an anonymous caller cannot make the server read large bodies.
+  app.use(
+    '/api',
+    bearerAuth(opts.apiToken),
+    express.json({ limit: opts.bodyLimit ?? '1mb' }),
+    reconcileRoutes(opts),
+    reconciliationRoutes(opts.client),
+  );
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}
