@@ -3,7 +3,7 @@
  * effective policy. Invalid rules, nesting cycles and unknown groups come back as a result (not a thrown error)
  * so the workflow can audit the abort and end before anything is written.
  */
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseDuration } from '../src/core/duration';
 import { resolveGroupRefs } from '../src/core/group-refs';
 import { rulesNeedExpand } from '../src/core/rules-expand';
@@ -102,6 +102,15 @@ async function loadRules(input: ReconcileInput, deps: ActivityDeps): Promise<Rul
     return parseRulesValue(await deps.blobs.get<unknown>(ref.slice('blob:'.length)), ref);
   }
   const path = isAbsolute(ref) ? ref : resolve(deps.rulesDir ?? process.cwd(), ref);
+  // With a rules folder configured, callers (HTTP, schedules) cannot make the worker read arbitrary files.
+  if (deps.rulesDir) {
+    const within = relative(resolve(deps.rulesDir), path);
+    if (within === '' || within.startsWith('..') || isAbsolute(within)) {
+      throw new RulesValidationError('input', [
+        { code: 'io', path: 'rulesRef', message: `${ref} is outside the rules folder GCSYNC_RULES_DIR` },
+      ]);
+    }
+  }
   return loadRulesFile(path);
 }
 

@@ -14,6 +14,7 @@ import { registerRunCommand } from './commands/run';
 import { registerScheduleCommand } from './commands/schedule';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
+import { registerWorkerCommand } from './commands/worker';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,12 +32,18 @@ export function buildProgram(): Command {
   registerScheduleCommand(program);
   registerAuditCommand(program);
   registerServeCommand(program);
+  registerWorkerCommand(program);
   registerEmulatorCommand(program);
   return program;
 }
 
 /** Runs the CLI; exits 1 with a one-line message on an unexpected error (no stack trace for operators). */
 export function main(argv: string[]): void {
+  // `gcsync audit export | head` closes the pipe early; that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   buildProgram()
     .parseAsync(argv)
     .catch((err: unknown) => {

@@ -38,6 +38,8 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
     const audit = await openAuditSink(env);
     closers.push(() => audit.close());
     const concurrency = Number(env.GCSYNC_APPLY_CONCURRENCY ?? '');
+    // Users per snapshot page (1..500, default 500); smaller pages make a resumed snapshot observable in tests.
+    const usersPageSize = Number(env.GCSYNC_USERS_PAGE_SIZE ?? '');
     const deps: ActivityDeps = {
       directory: createGenesysDirectory(client),
       blobs,
@@ -46,6 +48,7 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
       ...(scimConfig ? { scim: createScimNotifier(scimConfig) } : {}),
       ...(env.GCSYNC_RULES_DIR ? { rulesDir: env.GCSYNC_RULES_DIR } : {}),
       ...(Number.isInteger(concurrency) && concurrency > 0 ? { defaultConcurrency: concurrency } : {}),
+      ...(Number.isInteger(usersPageSize) && usersPageSize > 0 && usersPageSize <= 500 ? { usersPageSize } : {}),
     };
     const settings: Record<string, string> = {
       genesys:

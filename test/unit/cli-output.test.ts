@@ -116,6 +116,18 @@ describe('plan diff', () => {
     expect(formatPlanDiff([])).toBe('The plan has no groups.');
   });
 
+  it('shows the member count after the run, not the rule result, for groups the rules do not own entirely', () => {
+    const additive = group({
+      groupName: 'Skilled',
+      mode: 'additive',
+      adds: 7,
+      unchanged: 73,
+      currentCount: 73,
+      desiredCount: 69,
+    });
+    expect(formatPlanDiff([additive]).split('\n')[1]).toMatch(/73 → 80$/);
+  });
+
   it('falls back to the group id when the name is empty', () => {
     expect(formatPlanDiff([group({ groupId: 'abc-123', groupName: '' })])).toContain('abc-123');
   });

@@ -1,4 +1,5 @@
 /** `gcsync serve`: the HTTP trigger service (POST /api/reconcile-groups and friends). */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
@@ -23,7 +24,7 @@ export function registerServeCommand(program: Command): void {
       'after',
       `
 Environment:
-  GCSYNC_API_TOKEN   required; callers of /api/* send "Authorization: Bearer <token>"
+  GCSYNC_API_TOKEN   required (or GCSYNC_API_TOKEN_FILE, a file holding it); callers of /api/* send "Authorization: Bearer <token>"
   GCSYNC_RULES_FILE  rules used when a request names none (the tutorial's {"targetGroups": [...]});
                      passed to the worker as rulesRef, so the worker must be able to read that path
   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, GCSYNC_TASK_QUEUE, TEMPORAL_TLS_*, TEMPORAL_API_KEY
@@ -45,9 +46,27 @@ Examples:
     });
 }
 
+/** The API token from `GCSYNC_API_TOKEN`, or from the file named by `GCSYNC_API_TOKEN_FILE` (a mounted secret). */
+function readApiToken(): string | undefined {
+  const file = process.env.GCSYNC_API_TOKEN_FILE?.trim();
+  if (!process.env.GCSYNC_API_TOKEN?.trim() && file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError('HTTP service', [
+        {
+          variable: 'GCSYNC_API_TOKEN_FILE',
+          problem: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        },
+      ]);
+    }
+  }
+  return process.env.GCSYNC_API_TOKEN?.trim();
+}
+
 /** Serves until SIGINT or SIGTERM, then closes the server and the Temporal connection. */
 export async function serve(opts: ServeOptions): Promise<void> {
-  const apiToken = process.env.GCSYNC_API_TOKEN?.trim();
+  const apiToken = readApiToken();
   if (!apiToken) {
     throw new ConfigError('HTTP service', [
       { variable: 'GCSYNC_API_TOKEN', problem: 'is required: the service does not start without a bearer token' },

@@ -49,7 +49,8 @@ export function formatPlanDiff(groups: readonly PlanGroupSummary[]): string {
       g.adds ? `+${g.adds}` : '0',
       g.removes ? `-${g.removes}` : '0',
       String(g.unchanged),
-      g.currentCount === g.desiredCount ? String(g.currentCount) : `${g.currentCount} → ${g.desiredCount}`,
+      // After the run, not what the rules want: additive and managed groups keep members the rules don't own.
+      g.adds + g.removes === 0 ? String(g.currentCount) : `${g.currentCount} → ${g.currentCount + g.adds - g.removes}`,
     ];
   });
   const table = formatTable(['', 'GROUP', 'MODE', 'ADD', 'REMOVE', 'UNCHANGED', 'MEMBERS'], rows, [
