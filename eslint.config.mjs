@@ -27,12 +27,27 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins, 'pg', 'axios', 'purecloud-platform-client-v2', 'pino', 'express', 'proper-lockfile'].map(
-            (name) => ({ name, message: 'workflow code must stay deterministic: no Node built-ins or I/O libraries' }),
-          ),
+          paths: [
+            ...nodeBuiltins,
+            'pg',
+            'axios',
+            'purecloud-platform-client-v2',
+            'pino',
+            'express',
+            'proper-lockfile',
+          ].map((name) => ({
+            name,
+            message: 'workflow code must stay deterministic: no Node built-ins or I/O libraries',
+          })),
           patterns: [
             {
-              group: ['**/src/genesys/**', '**/src/audit/**', '**/src/store/**', '**/src/scim/**', '**/src/emulator/**'],
+              group: [
+                '**/src/genesys/**',
+                '**/src/audit/**',
+                '**/src/store/**',
+                '**/src/scim/**',
+                '**/src/emulator/**',
+              ],
               message: 'I/O modules are not allowed in workflows (type-only imports are fine)',
               allowTypeImports: true,
             },
@@ -44,6 +59,15 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Plain Node scripts (the test runner wrapper) are not part of the TypeScript project.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly' },
     },
   },
   prettier,

@@ -19,7 +19,9 @@ let worst = 0;
 for (const [name, args] of runs) {
   const outputFile = join(outDir, `${name}.json`);
   rmSync(outputFile, { force: true });
-  const res = spawnSync('npx', ['jest', ...args, '--json', `--outputFile=${outputFile}`, ...extra], { stdio: 'inherit' });
+  const res = spawnSync('npx', ['jest', ...args, '--json', `--outputFile=${outputFile}`, ...extra], {
+    stdio: 'inherit',
+  });
   if (!existsSync(outputFile)) {
     console.error(`jest (${name}) produced no report (exit ${res.status})`);
     failed += 1;

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import { registerApproveCommand } from './commands/approve';
 import { registerAuditCommand } from './commands/audit';
+import { registerDemoCommand } from './commands/demo';
 import { registerEmulatorCommand } from './commands/emulator';
 import { registerListCommand } from './commands/list';
 import { registerPlanCommand } from './commands/plan';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerWorkerCommand(program);
   registerEmulatorCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

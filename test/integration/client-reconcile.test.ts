@@ -13,7 +13,13 @@ import {
   waitForResult,
 } from '../../src/client/reconciliation-client';
 import { createReconcileSchedule, deleteReconcileSchedule, listReconcileSchedules } from '../../src/client/schedules';
-import { RULES_YAML, SALES_GROUP, startReconcileStack, SUPPORT_GROUP, type ReconcileStack } from '../support/operator-stack';
+import {
+  RULES_YAML,
+  SALES_GROUP,
+  startReconcileStack,
+  SUPPORT_GROUP,
+  type ReconcileStack,
+} from '../support/operator-stack';
 import { waitFor } from '../support/reconciler';
 
 let stack: ReconcileStack;

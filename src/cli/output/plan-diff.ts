@@ -50,7 +50,7 @@ export function formatPlanDiff(groups: readonly PlanGroupSummary[]): string {
       g.removes ? `-${g.removes}` : '0',
       String(g.unchanged),
       // After the run, not what the rules want: additive and managed groups keep members the rules don't own.
-      g.adds + g.removes === 0 ? String(g.currentCount) : `${g.currentCount} → ${g.currentCount + g.adds - g.removes}`,
+      g.adds === g.removes ? String(g.currentCount) : `${g.currentCount} → ${g.currentCount + g.adds - g.removes}`,
     ];
   });
   const table = formatTable(['', 'GROUP', 'MODE', 'ADD', 'REMOVE', 'UNCHANGED', 'MEMBERS'], rows, [

@@ -1,0 +1,168 @@
+/**
+ * `gcsync demo`: the whole product on one machine, from a fresh clone. Starts the Genesys emulator with a seeded
+ * org, a Temporal dev server with its Web UI and a worker; runs a plan, then an apply that needs approval;
+ * approves it (or, interactive, waits for an operator in the UI or the CLI); shows progress and the summary;
+ * verifies the audit chain; stops everything it started.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { ReconcileResult } from '../../workflows/messages';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { openAuditSink } from '../audit/factory';
+import { verifyChain } from '../audit/verify';
+import { followRun } from '../cli/commands/follow-run';
+import { formatPlanDiff } from '../cli/output/plan-diff';
+import { RunProgressView } from '../cli/output/progress';
+import { formatResult } from '../cli/output/run-report';
+import { approve, getFullPlan, getStatus, startReconciliation, waitForResult } from '../client/reconciliation-client';
+import { startEmulator, EMULATOR_DEFAULTS } from '../emulator';
+import { findTemporalCli } from '../temporal/cli-binary';
+import { startDevServer } from '../temporal/dev-server';
+import { openActivityDeps } from '../worker/dependencies';
+import { createReconcileWorker, WORKFLOWS_PATH } from '../worker/worker';
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** Wait for a human to approve in the Web UI or with `gcsync approve` instead of approving automatically. */
+  interactive: boolean;
+  /** Rules file (default `examples/rules.yaml`, written for the emulator's default org). */
+  rules: string;
+  /** Where the audit log and local data go (default `./.gcsync/demo-<time>`). */
+  dir?: string;
+  /** Web UI port (default: a free port). */
+  uiPort?: number;
+}
+
+const TASK_QUEUE = 'gcsync-demo';
+const say = (text = '') => process.stdout.write(`${text}\n`);
+const heading = (text: string) => say(`\n== ${text}`);
+
+/** Runs the demo; resolves with the exit code (0 when the apply completed and the audit chain verifies). */
+export async function runDemo(opts: DemoOptions): Promise<number> {
+  const dir = resolve(opts.dir ?? join('.gcsync', `demo-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+  mkdirSync(dir, { recursive: true });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  };
+  const onSignal = () => void cleanup().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+
+    heading('Starting the embedded stack');
+    const emulator = await startEmulator({ port: 0, quiet: true });
+    cleanups.push(() => emulator.close());
+    say(
+      `Genesys emulator    ${emulator.url}  (seed ${EMULATOR_DEFAULTS.seed}, ${emulator.state.listUsers().length} users, ${emulator.state.listGroups().length} groups, ${EMULATOR_DEFAULTS.rateLimitPerMinute} requests/min per token)`,
+    );
+
+    const cli = await findTemporalCli();
+    if (!cli.path)
+      throw new Error('no Temporal CLI found or buildable; run `npm run temporal:ensure` (needs Go) first');
+    const server = await startDevServer({
+      cliPath: cli.path,
+      ui: true,
+      ...(opts.uiPort ? { uiPort: opts.uiPort } : {}),
+      searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES },
+      dbFilename: join(dir, 'temporal.db'),
+    });
+    cleanups.push(() => server.stop());
+    say(`Temporal dev server ${server.address}  (CLI from ${cli.source})`);
+    say(`Temporal Web UI     ${server.uiUrl}`);
+
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      GENESYS_API_URL: emulator.url,
+      GENESYS_CLIENT_ID: emulator.state.options.clientId,
+      GENESYS_CLIENT_SECRET: emulator.state.options.clientSecret,
+      GCSYNC_DATA_DIR: join(dir, 'data'),
+      AUDIT_FILE: join(dir, 'audit.jsonl'),
+      DATABASE_URL: '',
+      SCIM_BASE_URL: '',
+    };
+    const opened = await openActivityDeps(env);
+    cleanups.push(() => opened.close());
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    cleanups.push(() => nativeConnection.close());
+    const worker = await createReconcileWorker({
+      connection: nativeConnection,
+      namespace: server.namespace,
+      taskQueue: TASK_QUEUE,
+      deps: opened.deps,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    });
+    const running = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    say(`Worker              task queue ${TASK_QUEUE}; audit log ${env.AUDIT_FILE}`);
+
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: server.namespace });
+    const rulesRef = resolve(opts.rules);
+
+    heading(`Plan (dry run) of ${opts.rules}`);
+    const planRun = await startReconciliation(
+      client,
+      { mode: 'plan', rulesRef, requestedBy: 'demo' },
+      { taskQueue: TASK_QUEUE },
+    );
+    const planned = await waitForResult(client, planRun.workflowId);
+    const planPage = await getFullPlan(client, planRun.workflowId);
+    say(formatPlanDiff(planPage.groups));
+    say(`Plan digest ${planned.planDigest}`);
+
+    heading('Apply');
+    const applyRun = await startReconciliation(
+      client,
+      { mode: 'apply', rulesRef, requestedBy: 'demo' },
+      { taskQueue: TASK_QUEUE },
+    );
+    const runUrl = `${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(applyRun.workflowId)}`;
+    say(`Run ${applyRun.workflowId}`);
+    say(`Watch it in the Web UI: ${runUrl}`);
+    const view = new RunProgressView({ workflowId: applyRun.workflowId, namespace: server.namespace }, process.stdout);
+    let approvedBy: string | undefined;
+    const result: ReconcileResult = await followRun(client, applyRun.workflowId, {
+      update: (status) => {
+        view.update(status);
+        if (status.awaitingApproval && !opts.interactive && !approvedBy && status.planDigest) {
+          approvedBy = 'demo-operator';
+          say(
+            `The demo approves as ${approvedBy} (use --interactive to approve yourself in the Web UI or with gcsync approve).`,
+          );
+          void approve(client, applyRun.workflowId, {
+            by: approvedBy,
+            planDigest: status.planDigest,
+            comment: 'approved by gcsync demo',
+          });
+        }
+      },
+      stop: () => view.stop(),
+    });
+    say(formatResult(result));
+    const finalStatus = await getStatus(client, applyRun.workflowId).catch(() => undefined);
+    if (finalStatus?.approval) say(`Approved by ${finalStatus.approval.by} at ${finalStatus.approval.at}`);
+
+    heading('Audit');
+    const sink = await openAuditSink(env);
+    const verdict = await verifyChain(sink.read());
+    await sink.close();
+    say(`Audit log ${env.AUDIT_FILE}: ${verdict.ok ? `chain intact, ${verdict.count} entries` : verdict.message}`);
+    say(`Verify it again any time: AUDIT_FILE=${env.AUDIT_FILE} gcsync audit verify`);
+    say(`Web UI (until the demo exits): ${server.uiUrl}`);
+    return result.status === 'completed' && verdict.ok ? 0 : 1;
+  } finally {
+    heading('Stopping the embedded stack');
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    say('Done.');
+  }
+}
