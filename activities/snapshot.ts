@@ -17,20 +17,19 @@ export interface ObservedGroup {
   individuals: string[];
 }
 
-/** Manifest of a users snapshot. */
+/** Manifest of a users snapshot: the blob key of each page, in order. */
 export interface UsersManifest {
   pages: string[];
   count: number;
 }
 
-/** Manifest of the observed groups. */
+/** Manifest of the observed groups: group id → blob key of its {@link ObservedGroup}. */
 export interface GroupsManifest {
   groups: Record<string, string>;
 }
 
 interface UsersCursor {
   nextPage: number;
-  pages: string[];
   count: number;
 }
 
@@ -38,8 +37,9 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
   const pageSize = deps.usersPageSize ?? 500;
 
   async function snapshotUsers({ ctx, expand }: SnapshotUsersInput): Promise<SnapshotUsersResult> {
+    // The cursor is two numbers: page blobs have deterministic keys, so it stays tiny for any org size.
     const resumed = activityInfo().heartbeatDetails as UsersCursor | undefined;
-    const cursor: UsersCursor = resumed?.nextPage ? resumed : { nextPage: 1, pages: [], count: 0 };
+    const cursor: UsersCursor = resumed?.nextPage ? resumed : { nextPage: 1, count: 0 };
     for (;;) {
       let page;
       try {
@@ -48,17 +48,17 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
         throw toDirectoryFailure(err, `listing users page ${cursor.nextPage}`);
       }
       const users = await completeExpansions(page.users, expand);
-      const stored = await deps.blobs.put(blobKeys.usersPage(ctx, cursor.nextPage), users);
-      cursor.pages.push(stored.ref);
+      await deps.blobs.put(blobKeys.usersPage(ctx, cursor.nextPage), users);
       cursor.count += users.length;
       const last = !page.nextUri || page.pageNumber >= page.pageCount || page.users.length === 0;
       cursor.nextPage += 1;
       heartbeat(cursor);
       if (last) break;
     }
-    const manifest: UsersManifest = { pages: cursor.pages, count: cursor.count };
+    const pages = Array.from({ length: cursor.nextPage - 1 }, (_, i) => blobKeys.usersPage(ctx, i + 1));
+    const manifest: UsersManifest = { pages, count: cursor.count };
     const stored = await deps.blobs.put(blobKeys.usersManifest(ctx), manifest);
-    return { usersRef: stored.ref, count: cursor.count, pages: cursor.pages.length };
+    return { usersRef: stored.ref, count: cursor.count, pages: pages.length };
   }
 
   /**
@@ -90,10 +90,11 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
   }
 
   async function readGroups({ ctx, groupIds }: ReadGroupsInput): Promise<ReadGroupsResult> {
-    const resumed = activityInfo().heartbeatDetails as { done: Record<string, string> } | undefined;
-    const done: Record<string, string> = { ...(resumed?.done ?? {}) };
-    for (const groupId of groupIds) {
-      if (done[groupId]) continue;
+    // The heartbeat carries only how many groups are stored: their keys are deterministic, so the cursor stays a
+    // few bytes whatever the number of target groups.
+    const resumed = activityInfo().heartbeatDetails as { next?: number } | undefined;
+    for (let index = resumed?.next ?? 0; index < groupIds.length; index++) {
+      const groupId = groupIds[index];
       let observed: ObservedGroup;
       try {
         const group = await deps.directory.getGroup(groupId);
@@ -102,10 +103,12 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
       } catch (err) {
         throw toDirectoryFailure(err, `reading group ${groupId}`);
       }
-      done[groupId] = (await deps.blobs.put(blobKeys.group(ctx, groupId), observed)).ref;
-      heartbeat({ done });
+      await deps.blobs.put(blobKeys.group(ctx, groupId), observed);
+      heartbeat({ next: index + 1 });
     }
-    const manifest: GroupsManifest = { groups: done };
+    const manifest: GroupsManifest = {
+      groups: Object.fromEntries(groupIds.map((id) => [id, blobKeys.group(ctx, id)])),
+    };
     const stored = await deps.blobs.put(blobKeys.groupsManifest(ctx), manifest);
     return { groupsRef: stored.ref, count: groupIds.length };
   }

@@ -8,29 +8,35 @@ import type { ResolvedTarget, RunContext } from '../activities/types';
 import { groupDoneSignal } from './internal-messages';
 import type { GroupOutcome } from './messages';
 
-const { applyGroup } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 12,
-    nonRetryableErrorTypes: ['GroupWriteRejected', 'PlanNotFound'],
-  },
-});
+/** Heartbeat timeout of the activities that heartbeat progress, unless the run sets `activityHeartbeatTimeout`. */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 60_000;
 
-const { notifyScim } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '2 minutes',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['ScimRejected', 'ScimMisconfigured'],
-  },
-});
+/** `applyGroup` and `notifyScim` with the run's heartbeat timeout (ms). */
+function applyActivities(heartbeatTimeout: number) {
+  const { applyGroup } = proxyActivities<ReturnType<typeof createActivities>>({
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 12,
+      nonRetryableErrorTypes: ['GroupWriteRejected', 'PlanNotFound'],
+    },
+  });
+  const { notifyScim } = proxyActivities<ReturnType<typeof createActivities>>({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout,
+    retry: {
+      initialInterval: '2 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '2 minutes',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes: ['ScimRejected', 'ScimMisconfigured'],
+    },
+  });
+  return { applyGroup, notifyScim };
+}
 
 const { recordAudit } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
@@ -45,11 +51,14 @@ export interface ApplyBatchInput {
   approvalRef: string;
   groups: ResolvedTarget[];
   concurrency: number;
+  /** Heartbeat timeout of `applyGroup` and `notifyScim`, in ms. @default {@link DEFAULT_HEARTBEAT_TIMEOUT_MS} */
+  heartbeatTimeoutMs?: number;
 }
 
 /** Applies each group (removals, then additions), then notifies the SCIM peer; a failed group never stops the others. */
 export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOutcome[]> {
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+  const { applyGroup, notifyScim } = applyActivities(input.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
   const outcomes: GroupOutcome[] = [];
   const queue = [...input.groups];
 

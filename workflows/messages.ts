@@ -23,6 +23,14 @@ export interface ReconcileOverrides {
   approvalTimeout?: string;
   /** How many groups are applied at once. */
   concurrency?: number;
+  /**
+   * Heartbeat timeout (duration string, `1s` to `5m`) of the activities that heartbeat their progress: the users
+   * snapshot, the group reads, `applyGroup` and the SCIM notification. After a worker dies, Temporal retries such an
+   * attempt (from its last heartbeat) once this long has passed without one, and the SDK sends heartbeats at most
+   * every 80 % of it. Shorter = faster failover and a fresher resume point, but every gap between two heartbeats
+   * (one Genesys or SCIM request, with its pacing and retries) must stay below it. Default `1m`.
+   */
+  activityHeartbeatTimeout?: string;
 }
 
 /**

@@ -22,7 +22,8 @@ import type {
   ResolvedTarget,
   RunContext,
 } from '../activities/types';
-import { applyGroupsBatch } from './apply-batch';
+import { parseDuration } from '../src/core/duration';
+import { applyGroupsBatch, DEFAULT_HEARTBEAT_TIMEOUT_MS } from './apply-batch';
 import { groupDoneSignal } from './internal-messages';
 import {
   approveSignal,
@@ -44,15 +45,32 @@ const GROUPS_PER_CHILD = 100;
 /** Plan summaries are loaded in pages so no single payload nears the 256 KB warning. */
 const SUMMARY_PAGE = 250;
 
-const directory = proxyActivities<ReturnType<typeof createActivities>>({
+/** Directory activities with the given heartbeat timeout (ms). */
+function directoryActivities(heartbeatTimeout: number) {
+  return proxyActivities<ReturnType<typeof createActivities>>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout,
+    retry: {
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: 20,
+      nonRetryableErrorTypes: ['GenesysAuthError', 'ConfigError', 'RulesError'],
+    },
+  });
+}
+
+/**
+ * `prepareRun` and `computePlan` do CPU work on stored data and do not heartbeat, so they have no heartbeat
+ * timeout (a large org's plan can take longer than any heartbeat interval); the start-to-close timeout bounds them.
+ */
+const planning = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
     maximumAttempts: 20,
-    nonRetryableErrorTypes: ['GenesysAuthError', 'ConfigError', 'RulesError'],
   },
 });
 
@@ -84,6 +102,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     { kind: 'approve'; by: string; comment?: string } | { kind: 'reject'; by: string; reason: string } | undefined;
   const pendingAudit: AuditEventInput[] = [];
   const outcomes = new Map<string, GroupOutcome>();
+  let heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
 
   setHandler(statusQuery, () => status);
   setHandler(planQuery, (req) => {
@@ -181,14 +200,18 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
 
   /** Validate (rules, unknown groups, nesting cycles), snapshot, plan. */
   async function readAndPlan(): Promise<PrepareRunResult> {
-    const ready = await directory.prepareRun({ ctx, input });
+    const ready = await planning.prepareRun({ ctx, input });
     if (!ready.ok) return ready;
+    const heartbeat = heartbeatTimeoutOverride(input.overrides?.activityHeartbeatTimeout);
+    if (typeof heartbeat === 'string') return { ok: false, kind: 'invalid-rules', message: `overrides: ${heartbeat}` };
+    heartbeatTimeoutMs = heartbeat;
+    const reads = directoryActivities(heartbeatTimeoutMs);
     setPhase('snapshot');
-    const users = await directory.snapshotUsers({ ctx, expand: ready.expand });
-    const groups = await directory.readGroups({ ctx, groupIds: ready.targets.map((t) => t.groupId) });
+    const users = await reads.snapshotUsers({ ctx, expand: ready.expand });
+    const groups = await reads.readGroups({ ctx, groupIds: ready.targets.map((t) => t.groupId) });
 
     setPhase('planning');
-    const computed = await directory.computePlan({
+    const computed = await planning.computePlan({
       ctx,
       rulesRef: ready.rulesRef,
       usersRef: users.usersRef,
@@ -336,6 +359,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
           approvalRef,
           groups: batch,
           concurrency: prepared.policy.concurrency,
+          heartbeatTimeoutMs,
         },
       ],
     });
@@ -365,4 +389,17 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     groups: groupsOut,
   };
   return finish(result, 'completed');
+}
+
+/** The run's heartbeat timeout in ms, or why the override is refused. */
+function heartbeatTimeoutOverride(text: string | undefined): number | string {
+  if (text === undefined) return DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  let ms: number;
+  try {
+    ms = parseDuration(text);
+  } catch (err) {
+    return `activityHeartbeatTimeout: ${(err as Error).message}`;
+  }
+  if (ms < 1_000 || ms > 300_000) return `activityHeartbeatTimeout: ${text} is not between 1s and 5m`;
+  return ms;
 }
