@@ -27,6 +27,7 @@ const overridesSchema = z.strictObject({
   maxRemovalRatio: z.number().min(0).max(1).optional(),
   approvalTimeout: durationText.optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
+  activityHeartbeatTimeout: durationText.optional(),
 });
 
 /** Body of `POST /api/reconcile-groups`. Strict, so a misspelt field is an error rather than silently ignored. */
