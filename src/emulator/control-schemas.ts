@@ -67,3 +67,6 @@ export const resetSpecSchema: z.ZodType<ResetSpec> = z.strictObject({
 });
 
 export const revokeSpecSchema = z.strictObject({ token: id.optional() });
+
+/** Body of `POST /__emulator/credentials/rotate`. */
+export const rotateSpecSchema = z.strictObject({ clientSecret: z.string().min(1).max(512) });

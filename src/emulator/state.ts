@@ -115,6 +115,16 @@ export class EmulatorState {
     return this.tokens.revoke(token);
   }
 
+  /**
+   * What an admin rotating (or deleting) the OAuth client does: the old secret stops working for new logins and,
+   * like a real rotation that also revokes sessions, every issued token is revoked. Returns the revoked count.
+   */
+  rotateClientSecret(newSecret: string): number {
+    if (newSecret === '') throw new RangeError('the new client secret must not be empty');
+    this.options.clientSecret = newSecret;
+    return this.tokens.revoke();
+  }
+
   /** Creates a fixture user. */
   createUser(spec: UserFixture): UserRecord {
     return this.dir.createUser(spec);

@@ -130,3 +130,25 @@ it('aborts with a field path on invalid rules', async () => {
   expect(result.status).toBe('aborted');
   expect(result.error).toMatch(/groups\[0\]\.mode/);
 });
+
+it('aborts with a precise message and an audit entry when the credentials stop working mid-life', async () => {
+  const state = rec.emulator.state;
+  const original = state.options.clientSecret;
+  // An admin rotates the OAuth client's secret: the worker's token is revoked and its stored secret is refused.
+  state.rotateClientSecret('rotated-by-an-admin');
+  try {
+    state.resetCalls();
+    const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
+    const result = await handle.result();
+    expect(result.status).toBe('aborted');
+    expect(result.error).toContain(`Genesys login failed for client ${state.options.clientId}`);
+    expect(result.error).not.toContain(original);
+    expect(memberWrites()).toBe(0);
+    const aborted = (await rec.auditEntries()).find(
+      (e) => e.workflowId === handle.workflowId && e.type === 'run.aborted',
+    );
+    expect(aborted).toMatchObject({ reason: 'GenesysAuthError' });
+  } finally {
+    state.rotateClientSecret(original);
+  }
+});

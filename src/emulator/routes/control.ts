@@ -9,6 +9,7 @@ import {
   groupFixtureSchema,
   resetSpecSchema,
   revokeSpecSchema,
+  rotateSpecSchema,
   userFixturesSchema,
 } from '../control-schemas';
 import { badRequest, notAuthorized, notFound } from '../errors';
@@ -80,6 +81,10 @@ export async function handleControl(
     case 'POST /__emulator/tokens/revoke': {
       const spec = await parse(req, revokeSpecSchema, true);
       return { status: 200, body: { revoked: state.revokeTokens(spec.token) } };
+    }
+    case 'POST /__emulator/credentials/rotate': {
+      const spec = await parse(req, rotateSpecSchema, false);
+      return { status: 200, body: { revoked: state.rotateClientSecret(spec.clientSecret) } };
     }
     case 'POST /__emulator/reset':
       state.reset(await parse(req, resetSpecSchema, true));
