@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { optionalEnv } from './optional-env';
 import { GENESYS_REGION_HOSTS as REGION_HOSTS } from '../genesys/sdk';
 import { ConfigError, type ConfigIssue } from './config-error';
 
@@ -36,11 +37,7 @@ export interface GenesysConfig {
   clientSecret: string;
 }
 
-// Blank counts as unset, so `GENESYS_REGION=` in a compose file means "not set" rather than "invalid region".
-const optional = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
-  z.string().optional(),
-);
+const optional = optionalEnv;
 
 const envSchema = z
   .object({

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
+import { optionalEnv } from './optional-env';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/messages';
 import { ConfigError } from './config-error';
 
@@ -37,11 +38,7 @@ export interface TemporalConnectionOptions {
   apiKey?: string;
 }
 
-// Empty and blank variables count as unset, so `TEMPORAL_API_KEY=` in a compose file does not switch TLS on.
-const optional = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
-  z.string().optional(),
-);
+const optional = optionalEnv;
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 

@@ -17,7 +17,7 @@ import { formatPlanDiff } from '../cli/output/plan-diff';
 import { RunProgressView } from '../cli/output/progress';
 import { formatResult } from '../cli/output/run-report';
 import { approve, getFullPlan, getStatus, startReconciliation, waitForResult } from '../client/reconciliation-client';
-import { startEmulator, EMULATOR_DEFAULTS } from '../emulator';
+import { EMULATOR_DEFAULTS, genesysEnvFor, startEmulator } from '../emulator';
 import { findTemporalCli } from '../temporal/cli-binary';
 import { startDevServer } from '../temporal/dev-server';
 import { openActivityDeps } from '../worker/dependencies';
@@ -76,9 +76,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
 
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      GENESYS_API_URL: emulator.url,
-      GENESYS_CLIENT_ID: emulator.state.options.clientId,
-      GENESYS_CLIENT_SECRET: emulator.state.options.clientSecret,
+      ...genesysEnvFor(emulator),
       GCSYNC_DATA_DIR: join(dir, 'data'),
       AUDIT_FILE: join(dir, 'audit.jsonl'),
       DATABASE_URL: '',

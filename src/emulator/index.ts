@@ -86,3 +86,15 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     },
   };
 }
+
+/**
+ * The worker environment that points the official SDK at this emulator with the credentials it accepts
+ * (`GENESYS_API_URL`, `GENESYS_CLIENT_ID`, `GENESYS_CLIENT_SECRET`), for the demo and tests.
+ */
+export function genesysEnvFor(emulator: RunningEmulator): Record<string, string> {
+  return {
+    GENESYS_API_URL: emulator.url,
+    GENESYS_CLIENT_ID: emulator.state.options.clientId,
+    GENESYS_CLIENT_SECRET: emulator.state.options.clientSecret,
+  };
+}

@@ -5,10 +5,10 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator';
+import { genesysEnvFor, startEmulator, type RunningEmulator } from '../../src/emulator';
+import { findFreePort } from '../../src/temporal/free-port';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { expectedMembers, rulesFor } from '../support/org-rules';
 import { waitFor } from '../support/reconciler';
@@ -20,17 +20,6 @@ let emulator: RunningEmulator;
 let worker: ChildProcessWithoutNullStreams | undefined;
 let dir: string;
 let workerOut = '';
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => done(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   temporal = await startTestTemporal(); // deliberately no search attributes: the worker must add them
@@ -48,16 +37,14 @@ it('registers search attributes, masks secrets, serves metrics, runs a reconcili
   const before = await temporal.connection.operatorService.listSearchAttributes({ namespace: temporal.namespace });
   expect(Object.keys(before.customAttributes ?? {})).not.toContain('GcsyncPhase');
 
-  const metricsPort = await freePort();
+  const metricsPort = await findFreePort();
   const taskQueue = temporal.taskQueue('gcsync');
   const env = {
     ...process.env,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: temporal.namespace,
     GCSYNC_TASK_QUEUE: taskQueue,
-    GENESYS_API_URL: emulator.url,
-    GENESYS_CLIENT_ID: emulator.state.options.clientId,
-    GENESYS_CLIENT_SECRET: emulator.state.options.clientSecret,
+    ...genesysEnvFor(emulator),
     GCSYNC_DATA_DIR: join(dir, 'data'),
     AUDIT_FILE: join(dir, 'audit.jsonl'),
     DATABASE_URL: '',

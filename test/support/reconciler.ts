@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { AuditEntry } from '../../src/audit/entry';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
+import { genesysEnvFor, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { openActivityDeps, type OpenedDeps } from '../../src/worker/dependencies';
 import { createReconcileWorker, WORKFLOWS_PATH } from '../../src/worker/worker';
 import { reconcileGroups } from '../../workflows';
@@ -67,9 +67,7 @@ export async function startReconciler(temporal: TestTemporal, opts: ReconcilerOp
     const emulator = await startEmulator({ quiet: true, rateLimitPerMinute: 0, ...opts.emulator });
     cleanups.push(() => emulator.close());
     const env: Record<string, string> = {
-      GENESYS_API_URL: emulator.url,
-      GENESYS_CLIENT_ID: emulator.state.options.clientId,
-      GENESYS_CLIENT_SECRET: emulator.state.options.clientSecret,
+      ...genesysEnvFor(emulator),
       GCSYNC_DATA_DIR: join(dir, 'data'),
       AUDIT_FILE: join(dir, 'audit.jsonl'),
       ...opts.env,
