@@ -7,7 +7,9 @@ import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { approveSignal, rejectSignal, statusQuery } from '../../workflows/messages';
 import { expectedMembers, rulesFor } from '../support/org-rules';
 import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../src/worker/worker';
+import { bundleWorkflowsOnce, startTestTemporal, type TestTemporal } from '../support/temporal';
 
 let temporal: TestTemporal;
 let rec: Reconciler;
@@ -108,4 +110,16 @@ it('refuses an approval for another digest, then applies the approved plan', asy
   const changes = entries.filter((e) => e.type === 'membership.change' && e.outcome === 'applied');
   expect(changes.length).toBe(result.totals.added + result.totals.removed);
   for (const c of changes) expect(String(c.approvalRef)).toContain('dave@example.com');
+});
+
+it('replays the recorded histories deterministically (signals, timers, children and all)', async () => {
+  const bundle = await bundleWorkflowsOnce(WORKFLOWS_PATH);
+  let replayed = 0;
+  for await (const execution of temporal.client.workflow.list({ query: 'ExecutionStatus != "Running"' })) {
+    const history = await temporal.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    // Throws DeterminismViolationError if today's workflow code would not produce the recorded history.
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, execution.workflowId);
+    replayed += 1;
+  }
+  expect(replayed).toBeGreaterThanOrEqual(4); // three parents (rejected, expired, applied) and the apply child
 });
