@@ -119,9 +119,11 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     return result;
   });
   setHandler(approveSignal, (signal) => {
-    const by = String(signal?.by ?? '').trim() || 'unknown';
+    const named = String(signal?.by ?? '').trim();
+    const by = named || 'anonymous';
     if (!status.awaitingApproval || decision) return;
-    if (!plan || signal?.planDigest !== plan.planDigest) {
+    // An approval must say who approves (the audit trail needs an identity) and which plan (the digest).
+    if (!plan || !named || signal?.planDigest !== plan.planDigest) {
       const refused = { by, at: now(), planDigest: String(signal?.planDigest ?? '') };
       status.refusedApprovals.push(refused);
       pendingAudit.push({
@@ -132,6 +134,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
         actor: by,
         planDigest: refused.planDigest,
         expectedDigest: plan?.planDigest ?? '',
+        reason: named ? 'digest-mismatch' : 'missing-approver',
       });
       return;
     }

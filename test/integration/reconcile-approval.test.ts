@@ -87,9 +87,10 @@ it('refuses an approval for another digest, then applies the approved plan', asy
   expect(status.totals!.removes).toBeGreaterThan(0);
 
   await handle.signal(approveSignal, { by: 'mallory', planDigest: '0'.repeat(64) });
+  await handle.signal(approveSignal, { by: '  ', planDigest: status.planDigest! }); // right plan, nobody named
   const afterRefusal = await waitFor(
     () => handle.query(statusQuery),
-    (s) => s.refusedApprovals.length === 1,
+    (s) => s.refusedApprovals.length === 2,
   );
   expect(afterRefusal.awaitingApproval).toBe(true);
   expect(writes()).toBe(0);
@@ -101,10 +102,10 @@ it('refuses an approval for another digest, then applies the approved plan', asy
     expect(rec.emulator.state.groupMembers(groupId).slice().sort()).toEqual(want);
   }
   const entries = (await rec.auditEntries()).filter((e) => e.workflowId === handle.workflowId);
-  expect(entries.find((e) => e.type === 'approval.refused')).toMatchObject({
-    actor: 'mallory',
-    expectedDigest: status.planDigest,
-  });
+  const refusals = entries.filter((e) => e.type === 'approval.refused');
+  expect(refusals).toHaveLength(2);
+  expect(refusals[0]).toMatchObject({ actor: 'mallory', expectedDigest: status.planDigest, reason: 'digest-mismatch' });
+  expect(refusals[1]).toMatchObject({ actor: 'anonymous', reason: 'missing-approver' });
   const granted = entries.find((e) => e.type === 'approval.granted');
   expect(granted).toMatchObject({ actor: 'dave@example.com', planDigest: status.planDigest, comment: 'checked' });
   const changes = entries.filter((e) => e.type === 'membership.change' && e.outcome === 'applied');
