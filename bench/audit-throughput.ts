@@ -1,5 +1,5 @@
 /**
- * Measures the audit sinks (not a Jest test): `npx tsx bench/audit-throughput.ts [entries]`.
+ * Measures the audit sinks (not a Jest test): `node --expose-gc --import tsx bench/audit-throughput.ts [entries]`.
  * Uses a temp folder and a throw-away PostgreSQL schema (TEST_DATABASE_URL).
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
