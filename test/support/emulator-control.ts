@@ -24,19 +24,6 @@ import type {
   UserFixture,
 } from '../../src/emulator/control-types';
 
-export type {
-  CallsReport,
-  CreatedGroup,
-  CreatedUser,
-  FaultSpec,
-  FaultsSnapshot,
-  GroupFixture,
-  GroupSnapshot,
-  ResetSpec,
-  StateSnapshot,
-  UserFixture,
-};
-
 /** A control request the emulator refused; `body` is its ErrorBody. */
 export class EmulatorControlError extends Error {
   constructor(
