@@ -5,7 +5,7 @@
  * when the plan was approved is removed unless the approver saw it. Removals go first, then additions, ≤ 50 ids
  * per call, each POST with the version of a fresh read.
  */
-import { ApplicationFailure, heartbeat, log, metricMeter } from '@temporalio/activity';
+import { ApplicationFailure, Context, heartbeat, log, metricMeter } from '@temporalio/activity';
 import type { MembershipChangeEvent } from '../src/audit/entry';
 import { chunk, convergeDelta, type GroupPlan } from '../src/core/diff';
 import { auditIds, blobKeys, type ActivityDeps } from './deps';
@@ -36,6 +36,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
       'conflicts',
       'Group version conflicts (409)',
     );
+    heartbeat({ phase: 'start' });
     const stored = await deps.blobs.get<StoredPlan>(input.planRef);
     const approved = stored.plan.groups.find((g) => g.groupId === input.groupId);
     if (!approved) {
@@ -76,6 +77,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
     let conflicts = 0;
     for (;;) {
       const { version, current } = await readGroup(approved.groupId);
+      heartbeat({ phase: 'read' });
       const delta = convergeDelta({
         approved,
         desired: stored.desired[approved.groupId] ?? [],
@@ -171,6 +173,10 @@ export function makeApplyGroup(deps: ActivityDeps) {
       batchIndex: number,
       version: number,
     ): Promise<number> {
+      // An attempt the server has already timed out (a slow or paused worker) learns it through the heartbeat
+      // and must not write: the retry running elsewhere re-reads and writes instead, so no write is sent twice.
+      heartbeat({ phase: op, batchIndex });
+      Context.current().cancellationSignal.throwIfAborted();
       try {
         return await call();
       } catch (err) {

@@ -2,8 +2,8 @@
  * Design: "a worker killed at any point neither loses nor duplicates an entry" and "heartbeat the cursor so a
  * retry or a crashed worker resumes mid-listing". The worker runs in a child process (`test/support/crash-worker.ts`)
  * and is SIGKILLed mid-snapshot, then mid-apply; a fresh worker process finishes the run. The emulator's latency
- * fault slows every request so the kill lands where intended, and the runs set `activityHeartbeatTimeout: '2s'` so
- * Temporal retries the dead worker's activity after 2 s instead of the default minute.
+ * fault slows every request so the kill lands where intended, and the runs set a short `activityHeartbeatTimeout` (2 s; 5 s mid-apply) so
+ * Temporal retries the dead worker's activity after seconds instead of the default minute.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,7 +253,9 @@ describe('a worker killed mid-apply', () => {
     const first = await spawnWorker(rec, taskQueue);
     state.resetCalls();
     state.applyFaults({ latencyMs: LATENCY_MS });
-    const handle = await startRun(rec, taskQueue, { concurrency: 2 });
+    // A longer heartbeat timeout than the snapshot case: on a loaded 2-core machine a live attempt can miss a 2 s
+    // window, Temporal then starts a second attempt beside it, and the two would both write (at-least-once).
+    const handle = await startRun(rec, taskQueue, { concurrency: 2, activityHeartbeatTimeout: '5s' });
 
     await until(apiWrites, (n) => n >= 4, 90_000);
     await first.kill();
