@@ -2,8 +2,8 @@
  * Design: "a worker killed at any point neither loses nor duplicates an entry" and "heartbeat the cursor so a
  * retry or a crashed worker resumes mid-listing". The worker runs in a child process (`test/support/crash-worker.ts`)
  * and is SIGKILLed mid-snapshot, then mid-apply; a fresh worker process finishes the run. The emulator's latency
- * fault slows every request so the kill lands where intended, and the runs set a short `activityHeartbeatTimeout` (2 s; 5 s mid-apply) so
- * Temporal retries the dead worker's activity after seconds instead of the default minute.
+ * fault slows every request so the kill lands where intended, and the runs set a short `activityHeartbeatTimeout`
+ * (2 s; 5 s mid-apply) so Temporal retries the dead worker's activity after seconds instead of the default minute.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
