@@ -1,16 +1,23 @@
 /**
- * `applyGroup`: makes one group match its rules within its approved plan. Level-triggered: every attempt (first,
- * after a 409, after a crash) re-reads the group's version and individuals and recomputes the delta
- * (`convergeDelta`), so nothing is blindly replayed, concurrent edits are corrected, and nobody who was a member
- * when the plan was approved is removed unless the approver saw it. Removals go first, then additions, ≤ 50 ids
- * per call, each POST with the version of a fresh read.
+ * `applyGroup`: makes one group match its rules within its approved plan, at the API's call floor.
+ *
+ * Optimistic first: a first attempt starts from the plan's own observation (members and version read at snapshot
+ * time) and sends only the writes — removals first, then additions, ≤ 50 ids per call, each POST with the version
+ * it expects. Level-triggered when anything is in doubt: a 409 (someone else changed the group) or a retried attempt
+ * (an earlier one may have written some batches) re-reads the group's version and individuals and recomputes the
+ * delta (`convergeDelta`), so nothing is blindly replayed, concurrent edits are corrected, and nobody who was a
+ * member when the plan was approved is removed unless the approver saw it.
+ *
+ * What the IdP must be told comes from the writes made (plus, after a re-read, the approved changes found already in
+ * place), so no read is spent on it.
  */
-import { ApplicationFailure, Context, heartbeat, log, metricMeter } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, Context, heartbeat, log, metricMeter } from '@temporalio/activity';
 import type { MembershipChangeEvent } from '../src/audit/entry';
 import { chunk, convergeDelta, type GroupPlan } from '../src/core/diff';
+import { FAILURE_TYPES } from '../src/core/failure-types';
 import { auditIds, blobKeys, type ActivityDeps } from './deps';
-import { FAILURE_TYPES, isVersionConflict, statusOf, toDirectoryFailure } from './failures';
-import type { StoredPlan } from './plan';
+import { isVersionConflict, statusOf, toDirectoryFailure } from './failures';
+import type { StoredGroupPlan } from './plan';
 import type { ApplyGroupInput, ApplyGroupResult, RunContext } from './types';
 
 /** Conflicts resolved inside one attempt before handing the retry to Temporal's backoff. */
@@ -22,6 +29,8 @@ export interface AppliedChanges {
   added: string[];
   removed: string[];
 }
+
+type Op = 'add' | 'remove';
 
 export function makeApplyGroup(deps: ActivityDeps) {
   return async function applyGroup(input: ApplyGroupInput): Promise<ApplyGroupResult> {
@@ -37,19 +46,20 @@ export function makeApplyGroup(deps: ActivityDeps) {
       'Group version conflicts (409)',
     );
     heartbeat({ phase: 'start' });
-    const stored = await deps.blobs.get<StoredPlan>(input.planRef);
-    const approved = stored.plan.groups.find((g) => g.groupId === input.groupId);
-    if (!approved) {
+    const stored = await deps.blobs.get<StoredGroupPlan>(input.groupPlanRef);
+    const approved = stored.approved;
+    if (approved.groupId !== input.groupId) {
       throw ApplicationFailure.create({
-        message: `group ${input.groupId} is not in plan ${stored.planId}`,
-        type: 'PlanNotFound',
+        message: `group ${input.groupId} is not the group of plan entry ${input.groupPlanRef}`,
+        type: FAILURE_TYPES.planNotFound,
         nonRetryable: true,
       });
     }
     const ctx = input.ctx;
+    const groupId = approved.groupId;
     const record = (events: MembershipChangeEvent[]) => (events.length ? deps.audit.append(events) : undefined);
     const change = (
-      op: 'add' | 'remove',
+      op: Op,
       userId: string,
       batchIndex: number,
       groupVersion: number,
@@ -58,11 +68,11 @@ export function makeApplyGroup(deps: ActivityDeps) {
       error?: string,
     ): MembershipChangeEvent => ({
       type: 'membership.change',
-      id: auditIds.membership(ctx, approved.groupId, op, userId),
+      id: auditIds.membership(ctx, groupId, op, userId),
       at: new Date().toISOString(),
       workflowId: ctx.workflowId,
       runId: ctx.runId,
-      groupId: approved.groupId,
+      groupId,
       groupName: approved.groupName,
       userId,
       op,
@@ -74,126 +84,117 @@ export function makeApplyGroup(deps: ActivityDeps) {
       ...(error ? { error } : {}),
     });
 
+    const applied = { add: new Set<string>(), remove: new Set<string>() };
+    // A retried attempt cannot know what its predecessor wrote: it starts from a fresh read, like a 409 does.
+    const retried = activityInfo().attempt > 1 || activityInfo().heartbeatDetails !== undefined;
     let conflicts = 0;
+    let version = stored.observedVersion;
+    let delta: GroupPlan = approved;
+    if (retried) ({ version, delta } = await reconverge());
     for (;;) {
-      const { version, current } = await readGroup(approved.groupId);
-      heartbeat({ phase: 'read' });
-      const delta = convergeDelta({
-        approved,
-        desired: stored.desired[approved.groupId] ?? [],
-        observedAtPlan: stored.observed[approved.groupId] ?? [],
-        fresh: current,
-        ownedByTool: approved.mode === 'managed' ? await deps.ledger.ownedBy(approved.groupId) : [],
-      });
-      // Changes already in place (an earlier attempt wrote them, or someone else did) are recorded once, under
-      // the same id an applied entry would have had: a retry neither loses nor duplicates them.
-      await record([
-        ...alreadyApplied(approved.toRemove, delta.toRemove).map((u) =>
-          change('remove', u, -1, version, 'already-applied', 200),
-        ),
-        ...alreadyApplied(approved.toAdd, delta.toAdd).map((u) =>
-          change('add', u, -1, version, 'already-applied', 200),
-        ),
-      ]);
       try {
-        await removeAll(delta, version);
-        await addAll(delta);
+        version = await writeAll('remove', delta.toRemove, version);
+        version = await writeAll('add', delta.toAdd, version);
         break;
       } catch (err) {
         if (!isVersionConflict(err)) throw err;
         conflicts += 1;
-        conflictCounter.add(1, { group: approved.groupId });
-        log.info('version conflict; re-reading the group', { groupId: approved.groupId, conflicts });
+        conflictCounter.add(1, { group: groupId });
+        log.info('version conflict; re-reading the group', { groupId, conflicts });
         if (conflicts >= MAX_CONFLICTS_PER_ATTEMPT) {
           throw ApplicationFailure.create({
             message: `group ${approved.groupName}: ${conflicts} version conflicts in a row`,
             type: FAILURE_TYPES.conflict,
           });
         }
+        ({ version, delta } = await reconverge());
       }
     }
 
-    // What changed since the plan's observation: what the IdP, which mirrored the group then, must be told.
-    const finalMembers = new Set((await readGroup(approved.groupId)).current);
-    const observed = stored.observed[approved.groupId] ?? [];
-    const observedSet = new Set(observed);
-    const applied: AppliedChanges = {
-      groupId: approved.groupId,
-      added: [...finalMembers].filter((u) => !observedSet.has(u)).sort(),
-      removed: observed.filter((u) => !finalMembers.has(u)),
-    };
-    const ref = await deps.blobs.put(blobKeys.applied(ctx, approved.groupId), applied);
+    const result: AppliedChanges = { groupId, added: [...applied.add].sort(), removed: [...applied.remove].sort() };
+    const ref = await deps.blobs.put(blobKeys.applied(ctx, groupId), result);
     return {
-      groupId: approved.groupId,
-      added: applied.added.length,
-      removed: applied.removed.length,
+      groupId,
+      added: result.added.length,
+      removed: result.removed.length,
       appliedRef: ref.ref,
       conflictsResolved: conflicts,
     };
 
-    async function removeAll(delta: GroupPlan, version: number): Promise<void> {
-      for (const [batchIndex, ids] of chunk(delta.toRemove).entries()) {
-        const status = await write(
-          () => deps.directory.removeMembers(approved!.groupId, ids),
-          ids,
-          'remove',
-          batchIndex,
-          version,
-        );
-        await deps.ledger.recordRemoved(approved!.groupId, ids);
-        await record(ids.map((u) => change('remove', u, batchIndex, version, 'applied', status)));
-        changesCounter.add(ids.length, { op: 'remove' });
-        heartbeat({ phase: 'remove', batchIndex });
-      }
+    /**
+     * Re-reads the group and recomputes what is left. Approved changes already in place (an earlier attempt wrote
+     * them, or someone else did) are recorded once — audit entry and ownership ledger — under the same id an applied
+     * entry would have had: a retry neither loses nor duplicates them.
+     */
+    async function reconverge(): Promise<{ version: number; delta: GroupPlan }> {
+      const fresh = await readGroup();
+      heartbeat({ phase: 'read' });
+      const next = convergeDelta({
+        approved,
+        desired: stored.desired,
+        observedAtPlan: stored.observed,
+        fresh: fresh.current,
+        ownedByTool: approved.mode === 'managed' ? await deps.ledger.ownedBy(groupId) : [],
+      });
+      const done = {
+        remove: alreadyApplied(approved.toRemove, next.toRemove, fresh.current, false),
+        add: alreadyApplied(approved.toAdd, next.toAdd, fresh.current, true),
+      };
+      if (done.remove.length) await deps.ledger.recordRemoved(groupId, done.remove);
+      if (done.add.length) await deps.ledger.recordAdded(groupId, done.add);
+      await record([
+        ...done.remove.map((u) => change('remove', u, -1, fresh.version, 'already-applied', 200)),
+        ...done.add.map((u) => change('add', u, -1, fresh.version, 'already-applied', 200)),
+      ]);
+      for (const op of ['remove', 'add'] as const) for (const u of done[op]) applied[op].add(u);
+      return { version: fresh.version, delta: next };
     }
 
-    async function addAll(delta: GroupPlan): Promise<void> {
-      for (const [batchIndex, ids] of chunk(delta.toAdd).entries()) {
-        // Every POST carries the version of a fresh read: removals and earlier batches bump it.
-        const { version } = await readGroup(approved!.groupId, false);
-        const status = await write(
-          () => deps.directory.addMembers(approved!.groupId, ids, version),
-          ids,
-          'add',
-          batchIndex,
-          version,
-        );
-        await deps.ledger.recordAdded(approved!.groupId, ids);
-        await record(ids.map((u) => change('add', u, batchIndex, version, 'applied', status)));
-        changesCounter.add(ids.length, { op: 'add' });
-        heartbeat({ phase: 'add', batchIndex });
+    /**
+     * Writes `ids` in batches of ≤ 50 and returns the version the group is expected to have afterwards. Genesys does
+     * not return the new version; each change is assumed to bump it by one (true of the emulator, unconfirmed for the
+     * real service), and a wrong guess costs one 409, which re-reads the group.
+     */
+    async function writeAll(op: Op, ids: readonly string[], startVersion: number): Promise<number> {
+      let expected = startVersion;
+      for (const [batchIndex, batch] of chunk(ids).entries()) {
+        const status = await write(op, batch, batchIndex, expected);
+        if (op === 'add') await deps.ledger.recordAdded(groupId, batch);
+        else await deps.ledger.recordRemoved(groupId, batch);
+        await record(batch.map((u) => change(op, u, batchIndex, expected, 'applied', status)));
+        for (const u of batch) applied[op].add(u);
+        changesCounter.add(batch.length, { op });
+        heartbeat({ phase: op, batchIndex });
+        expected += 1;
       }
+      return expected;
     }
 
     /** Runs one write; a rejected write (non-retryable 4xx) is audited per user before the failure propagates. */
-    async function write(
-      call: () => Promise<number>,
-      ids: string[],
-      op: 'add' | 'remove',
-      batchIndex: number,
-      version: number,
-    ): Promise<number> {
+    async function write(op: Op, ids: string[], batchIndex: number, expected: number): Promise<number> {
       // An attempt the server has already timed out (a slow or paused worker) learns it through the heartbeat
       // and must not write: the retry running elsewhere re-reads and writes instead, so no write is sent twice.
       heartbeat({ phase: op, batchIndex });
       Context.current().cancellationSignal.throwIfAborted();
       try {
-        return await call();
+        return op === 'add'
+          ? await deps.directory.addMembers(groupId, ids, expected)
+          : await deps.directory.removeMembers(groupId, ids);
       } catch (err) {
         if (isVersionConflict(err)) throw err;
-        const failure = toDirectoryFailure(err, `${op} ${ids.length} member(s) of group ${approved!.groupName}`);
+        const failure = toDirectoryFailure(err, `${op} ${ids.length} member(s) of group ${approved.groupName}`);
         if (failure.nonRetryable) {
           const status = statusOf(err) ?? 0;
-          await record(ids.map((u) => change(op, u, batchIndex, version, 'failed', status, failure.message)));
+          await record(ids.map((u) => change(op, u, batchIndex, expected, 'failed', status, failure.message)));
           await deps.audit.append([
             {
               type: 'group.failed',
-              id: auditIds.groupFailed(ctx, approved!.groupId),
+              id: auditIds.groupFailed(ctx, groupId),
               at: new Date().toISOString(),
               workflowId: ctx.workflowId,
               runId: ctx.runId,
-              groupId: approved!.groupId,
-              groupName: approved!.groupName,
+              groupId,
+              groupName: approved.groupName,
               reason: failure.message,
               httpStatus: status,
             },
@@ -202,22 +203,29 @@ export function makeApplyGroup(deps: ActivityDeps) {
         throw failure;
       }
     }
-  };
 
-  async function readGroup(groupId: string, withMembers = true): Promise<{ version: number; current: string[] }> {
-    try {
-      const group = await deps.directory.getGroup(groupId);
-      const current = withMembers ? await deps.directory.getIndividuals(groupId) : [];
-      return { version: group.version, current };
-    } catch (err) {
-      throw toDirectoryFailure(err, `reading group ${groupId}`);
+    async function readGroup(): Promise<{ version: number; current: string[] }> {
+      try {
+        const group = await deps.directory.getGroup(groupId);
+        const current = await deps.directory.getIndividuals(groupId);
+        return { version: group.version, current };
+      } catch (err) {
+        throw toDirectoryFailure(err, `reading group ${approved.groupName}`);
+      }
     }
-  }
+  };
 }
 
-function alreadyApplied(approved: readonly string[], stillToDo: readonly string[]): string[] {
+/** Approved changes no longer pending that are in fact in place (present for adds, absent for removes). */
+function alreadyApplied(
+  approved: readonly string[],
+  stillToDo: readonly string[],
+  current: readonly string[],
+  shouldBePresent: boolean,
+): string[] {
   const pending = new Set(stillToDo);
-  return approved.filter((u) => !pending.has(u));
+  const members = new Set(current);
+  return approved.filter((u) => !pending.has(u) && members.has(u) === shouldBePresent);
 }
 
 export type { RunContext };

@@ -19,17 +19,28 @@ export interface ActivityDeps {
   defaultConcurrency?: number;
   /** Users per `GET /api/v2/users` page (500, the largest the API accepts). */
   usersPageSize?: number;
+  /**
+   * Directory reads in flight at once inside one activity (user pages after the first, group individuals). The
+   * shared pacer keeps them within the token's budget; parallelism only hides latency. Default 8.
+   */
+  readConcurrency?: number;
 }
 
 /** Deterministic blob keys: a retried activity overwrites the same object. */
 export const blobKeys = {
   rules: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/rules.json`,
-  usersPage: (c: RunContext, page: number) =>
-    `runs/${c.workflowId}/${c.runId}/users/page-${String(page).padStart(5, '0')}.json`,
+  /** One users page of listing round `round` (a re-list never mixes its pages with an earlier round's). */
+  usersPage: (c: RunContext, page: number, round = 1) =>
+    `runs/${c.workflowId}/${c.runId}/users/${round > 1 ? `r${round}/` : ''}page-${String(page).padStart(5, '0')}.json`,
   usersManifest: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/users.json`,
   group: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/groups/${groupId}.json`,
   groupsManifest: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/groups.json`,
+  targets: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/targets.json`,
   plan: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/plan.json`,
+  /** One changed group's plan: all `applyGroup` loads. */
+  groupPlan: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/plan/${groupId}.json`,
+  planSummaries: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/plan-summaries.json`,
+  changed: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/changed.json`,
   applied: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/applied/${groupId}.json`,
 };
 

@@ -1,95 +1,136 @@
 /**
- * `computePlan` and `loadPlanSummaries`: the pure diff of `src/core` run over the stored snapshot. The plan
- * (with every member id) is stored; the workflow gets its id, digest, totals and the approval decision.
+ * `computePlan` and the loaders the workflows page through. The pure diff of `src/core` runs over the stored
+ * snapshot, one group at a time (heartbeating and yielding the event loop between groups), and each changed group's
+ * plan is stored on its own, so `applyGroup` loads only its group. The workflow gets refs, the digest, totals and
+ * the approval decision.
+ *
+ * Before a removal is planned because a member is *absent* from the snapshot (not because an attribute changed), the
+ * member is looked up by id: a listing can miss an active user (offset paging over a changing directory). Users found
+ * active that way join the snapshot and are planned like everyone else, so the listing's gap never removes anyone.
  */
+import { createHash } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
+import { DesiredResolver } from '../src/core/desired-resolver';
 import type { DirectoryUser } from '../src/core/directory-user';
 import { planGroup, type GroupPlan } from '../src/core/diff';
-import { resolveDesired } from '../src/core/nesting-graph';
-import { buildPlan, planDigest, type Plan } from '../src/core/plan';
+import { FAILURE_TYPES } from '../src/core/failure-types';
+import { NestingError } from '../src/core/nesting-graph';
+import { buildPlan, planDigest } from '../src/core/plan';
 import { evaluateApproval } from '../src/core/policy';
 import type { RulesDocument } from '../src/core/rules-schema';
 import type { PlanGroupSummary } from '../workflows/messages';
 import { blobKeys, type ActivityDeps } from './deps';
-import type { GroupsManifest, ObservedGroup, UsersManifest } from './snapshot';
-import type { ComputePlanInput, ComputePlanResult, LoadPlanSummariesInput, ResolvedTarget } from './types';
+import { toDirectoryFailure } from './failures';
+import type { GroupsManifest, ObservedGroup, StoredUsersPage, UsersManifest } from './snapshot';
+import type {
+  ChangedGroup,
+  ComputePlanInput,
+  ComputePlanResult,
+  LoadChangedInput,
+  LoadPlanSummariesInput,
+  ResolvedTarget,
+} from './types';
+import { makeUserReads } from './user-reads';
 
-/** The stored plan: everything `applyGroup` needs, pinned by the digest the approver saw. */
-export interface StoredPlan {
+/** One changed group's stored plan: everything `applyGroup` needs, pinned by the digest the approver saw. */
+export interface StoredGroupPlan {
   planId: string;
   planDigest: string;
-  plan: Plan;
-  targets: ResolvedTarget[];
-  /** Group version observed at planning time, per group id (for the audit trail). */
-  observedVersions: Record<string, number>;
-  /** Members the rules want, per group id. */
-  desired: Record<string, string[]>;
-  /** Individual members observed at planning time, per group id. */
-  observed: Record<string, string[]>;
+  /** What the approver saw for this group. */
+  approved: GroupPlan;
+  target: ResolvedTarget;
+  /** Group version observed at planning time (the first write's optimistic version). */
+  observedVersion: number;
+  /** Members the rules want. */
+  desired: string[];
+  /** Individual members observed at planning time. */
+  observed: string[];
 }
 
+/** The plan's manifest (what `planRef` names): small whatever the org size. */
+export interface StoredPlanManifest {
+  planId: string;
+  planDigest: string;
+  totals: ComputePlanResult['totals'];
+  changedRef: string;
+  summariesRef: string;
+}
+
+/** Ids per `GET /api/v2/users?id=` confirmation read. */
+const CONFIRM_BATCH = 100;
+/** Longest stretch of planning CPU between two yields of the event loop (keeps heartbeats and polls flowing). */
+const SLICE_MS = 200;
+
 export function makePlanActivities(deps: ActivityDeps) {
+  const { completeExpansions } = makeUserReads(deps);
+
   async function computePlan(input: ComputePlanInput): Promise<ComputePlanResult> {
-    const doc = await deps.blobs.get<RulesDocument>(input.rulesRef);
-    const users = await loadUsers(input.usersRef);
-    const groups = await deps.blobs.get<GroupsManifest>(input.groupsRef);
-    const desiredByKey = resolveDesired(doc, users);
-
-    const observedVersions: Record<string, number> = {};
-    const desired: Record<string, string[]> = {};
-    const observedMembers: Record<string, string[]> = {};
-    const groupPlans: GroupPlan[] = [];
-    for (const target of input.targets) {
-      const observed = await deps.blobs.get<ObservedGroup>(groups.groups[target.groupId]);
-      observedVersions[target.groupId] = observed.version;
-      observedMembers[target.groupId] = observed.individuals;
-      desired[target.groupId] = desiredByKey.get(target.key) ?? [];
-      const ownedByTool = target.mode === 'managed' ? await deps.ledger.ownedBy(target.groupId) : [];
-      groupPlans.push(
-        planGroup({
-          groupId: target.groupId,
-          groupName: target.groupName,
-          mode: target.mode,
-          desired: desired[target.groupId],
-          current: observed.individuals,
-          ownedByTool,
-        }),
-      );
+    try {
+      return await plan(input);
+    } catch (err) {
+      throw asPlanningFailure(err);
     }
-    const plan = buildPlan(groupPlans);
-    const digest = planDigest(plan);
-    const approval = evaluateApproval(input.policy, plan);
-    const planId = `plan-${digest.slice(0, 12)}-${input.ctx.runId.slice(0, 8)}`;
-    const stored: StoredPlan = {
-      planId,
-      planDigest: digest,
-      plan,
-      targets: input.targets,
-      observedVersions,
-      desired,
-      observed: observedMembers,
-    };
-    const ref = await deps.blobs.put(blobKeys.plan(input.ctx), stored);
-    return {
-      planId,
-      planRef: ref.ref,
-      planDigest: digest,
-      totals: plan.totals,
-      approvalRequired: approval.required,
-      approvalReasons: approval.reasons,
-      changedGroupIds: plan.groups.filter((g) => g.toAdd.length + g.toRemove.length > 0).map((g) => g.groupId),
-    };
   }
 
-  async function loadUsers(usersRef: string): Promise<DirectoryUser[]> {
-    const manifest = await deps.blobs.get<UsersManifest>(usersRef);
-    const users: DirectoryUser[] = [];
-    for (const page of manifest.pages) users.push(...(await deps.blobs.get<DirectoryUser[]>(page)));
-    return users;
-  }
+  async function plan(input: ComputePlanInput): Promise<ComputePlanResult> {
+    const { ctx } = input;
+    const pause = pacemaker();
+    const doc = await deps.blobs.get<RulesDocument>(input.rulesRef);
+    const targets = await deps.blobs.get<ResolvedTarget[]>(input.targetsRef);
+    const groups = await deps.blobs.get<GroupsManifest>(input.groupsRef);
+    const users = await loadUsers(input.usersRef, pause);
 
-  async function loadPlanSummaries({ planRef, offset, limit }: LoadPlanSummariesInput): Promise<PlanGroupSummary[]> {
-    const stored = await deps.blobs.get<StoredPlan>(planRef);
-    return stored.plan.groups.slice(offset, offset + limit).map((g) => ({
+    const observed = new Map<string, ObservedGroup>();
+    for (const target of targets) {
+      observed.set(target.groupId, await deps.blobs.get<ObservedGroup>(groups.groups[target.groupId]));
+      await pause();
+    }
+    const owned = new Map<string, string[]>();
+    for (const target of targets) {
+      if (target.mode === 'managed') owned.set(target.groupId, await deps.ledger.ownedBy(target.groupId));
+    }
+
+    let desiredByKey = await resolveDesired(doc, users, pause);
+    let groupPlans = planAll(targets, desiredByKey, observed, owned);
+
+    // Members planned for removal who are not in the snapshot at all: confirm by id before trusting their absence.
+    const listed = new Set(users.map((u) => u.id));
+    const absent = [...new Set(groupPlans.flatMap((g) => g.toRemove.filter((id) => !listed.has(id))))].sort();
+    const confirmed = await confirmActive(absent, input.expand);
+    if (confirmed.length) {
+      log.warn('active users missing from the users listing were found by id; planning with them', {
+        count: confirmed.length,
+        example: confirmed[0].id,
+      });
+      users.push(...confirmed);
+      desiredByKey = await resolveDesired(doc, users, pause);
+      groupPlans = planAll(targets, desiredByKey, observed, owned);
+    }
+
+    const planned = buildPlan(groupPlans);
+    const digest = planDigest(planned, () => createHash('sha256'));
+    const approval = evaluateApproval(input.policy, planned);
+    const planId = `plan-${digest.slice(0, 12)}-${ctx.runId.slice(0, 8)}`;
+
+    const changed: ChangedGroup[] = [];
+    for (const [index, approved] of planned.groups.entries()) {
+      if (approved.toAdd.length + approved.toRemove.length === 0) continue;
+      const target = targets[index];
+      const stored: StoredGroupPlan = {
+        planId,
+        planDigest: digest,
+        approved,
+        target,
+        observedVersion: observed.get(target.groupId)!.version,
+        desired: desiredByKey.get(target.key) ?? [],
+        observed: observed.get(target.groupId)!.individuals,
+      };
+      const ref = await deps.blobs.put(blobKeys.groupPlan(ctx, target.groupId), stored);
+      changed.push({ ...target, groupPlanRef: ref.ref });
+      await pause();
+    }
+    const summaries: PlanGroupSummary[] = planned.groups.map((g) => ({
       groupId: g.groupId,
       groupName: g.groupName,
       mode: g.mode,
@@ -99,7 +140,141 @@ export function makePlanActivities(deps: ActivityDeps) {
       currentCount: g.currentCount,
       desiredCount: g.desiredCount,
     }));
+    const changedRef = (await deps.blobs.put(blobKeys.changed(ctx), changed)).ref;
+    const summariesRef = (await deps.blobs.put(blobKeys.planSummaries(ctx), summaries)).ref;
+    const manifest: StoredPlanManifest = {
+      planId,
+      planDigest: digest,
+      totals: planned.totals,
+      changedRef,
+      summariesRef,
+    };
+    const planRef = (await deps.blobs.put(blobKeys.plan(ctx), manifest)).ref;
+    return {
+      planId,
+      planRef,
+      planDigest: digest,
+      totals: planned.totals,
+      approvalRequired: approval.required,
+      approvalReasons: approval.reasons,
+      changedRef,
+      changedCount: changed.length,
+      summariesRef,
+      confirmedById: confirmed.length,
+    };
   }
 
-  return { computePlan, loadPlanSummaries };
+  function planAll(
+    targets: readonly ResolvedTarget[],
+    desiredByKey: ReadonlyMap<string, string[]>,
+    observed: ReadonlyMap<string, ObservedGroup>,
+    owned: ReadonlyMap<string, string[]>,
+  ): GroupPlan[] {
+    return targets.map((target) =>
+      planGroup({
+        groupId: target.groupId,
+        groupName: target.groupName,
+        mode: target.mode,
+        desired: desiredByKey.get(target.key) ?? [],
+        current: observed.get(target.groupId)!.individuals,
+        ownedByTool: owned.get(target.groupId) ?? [],
+      }),
+    );
+  }
+
+  /** The users among `ids` that Genesys reports active (with the snapshot's expansions), in batches of 100. */
+  async function confirmActive(ids: readonly string[], expand: readonly string[]): Promise<DirectoryUser[]> {
+    const found: DirectoryUser[] = [];
+    for (let i = 0; i < ids.length; i += CONFIRM_BATCH) {
+      let batch;
+      try {
+        batch = await deps.directory.getUsersByIds(ids.slice(i, i + CONFIRM_BATCH), expand);
+      } catch (err) {
+        throw toDirectoryFailure(err, 'confirming by id the members missing from the users listing');
+      }
+      const wanted = new Set(ids.slice(i, i + CONFIRM_BATCH));
+      const users = await completeExpansions(
+        batch.filter((u) => wanted.has(String(u.id))),
+        expand,
+      );
+      found.push(...users.filter((u) => u.state === 'active'));
+      heartbeat({ phase: 'confirm', done: i + CONFIRM_BATCH });
+    }
+    return found;
+  }
+
+  async function loadUsers(usersRef: string, pause: () => Promise<void>): Promise<DirectoryUser[]> {
+    const manifest = await deps.blobs.get<UsersManifest>(usersRef);
+    const users: DirectoryUser[] = [];
+    for (const page of manifest.pages) {
+      for (const user of (await deps.blobs.get<StoredUsersPage>(page)).users) users.push(user);
+      await pause();
+    }
+    return users;
+  }
+
+  async function loadPlanSummaries({
+    summariesRef,
+    offset,
+    limit,
+  }: LoadPlanSummariesInput): Promise<PlanGroupSummary[]> {
+    return (await deps.blobs.get<PlanGroupSummary[]>(summariesRef)).slice(offset, offset + limit);
+  }
+
+  async function loadChangedGroups({ changedRef, offset, limit }: LoadChangedInput): Promise<ChangedGroup[]> {
+    return (await deps.blobs.get<ChangedGroup[]>(changedRef)).slice(offset, offset + limit);
+  }
+
+  return { computePlan, loadPlanSummaries, loadChangedGroups };
+}
+
+/** Desired members per rule key, resolved group by group with a pause (yield + heartbeat) between groups. */
+async function resolveDesired(
+  doc: RulesDocument,
+  users: readonly DirectoryUser[],
+  pause: () => Promise<void>,
+): Promise<Map<string, string[]>> {
+  const resolver = new DesiredResolver(doc, users);
+  const desired = new Map<string, string[]>();
+  for (const group of resolver.order()) {
+    desired.set(group, resolver.resolve(group));
+    await pause();
+  }
+  return desired;
+}
+
+/**
+ * A pause function for long CPU work: it yields the event loop (so heartbeats, other activities and workflow tasks
+ * keep flowing) and heartbeats, at most once per {@link SLICE_MS}.
+ */
+function pacemaker(): () => Promise<void> {
+  let sliceStart = Date.now();
+  return async () => {
+    if (Date.now() - sliceStart < SLICE_MS) return;
+    heartbeat({ phase: 'planning' });
+    await yieldToEventLoop();
+    sliceStart = Date.now();
+  };
+}
+
+/**
+ * Planning is deterministic over stored data: an error that is not about reaching a service (a cycle that slipped
+ * through, data a selector cannot handle, a value too large) would fail the same way on every retry, so it ends the
+ * run with its message instead of being retried for 30 minutes.
+ */
+function asPlanningFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (
+    err instanceof NestingError ||
+    err instanceof RangeError ||
+    err instanceof TypeError ||
+    err instanceof SyntaxError
+  ) {
+    return ApplicationFailure.create({
+      type: FAILURE_TYPES.invalidData,
+      nonRetryable: true,
+      message: `planning failed on the stored data: ${err.message}`,
+    });
+  }
+  return err;
 }

@@ -4,6 +4,7 @@
  * so the workflow can audit the abort and end before anything is written.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
+import { heartbeat } from '@temporalio/activity';
 import { parseDuration } from '../src/core/duration';
 import { resolveGroupRefs } from '../src/core/group-refs';
 import { rulesNeedExpand } from '../src/core/rules-expand';
@@ -16,7 +17,7 @@ import { blobKeys, type ActivityDeps } from './deps';
 import { toDirectoryFailure } from './failures';
 import type { EffectivePolicy, PrepareRunInput, PrepareRunResult, ResolvedTarget } from './types';
 
-const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_CONCURRENCY = 8;
 
 export function makePrepareRun(deps: ActivityDeps) {
   return async function prepareRun({ ctx, input }: PrepareRunInput): Promise<PrepareRunResult> {
@@ -41,6 +42,7 @@ export function makePrepareRun(deps: ActivityDeps) {
     } catch (err) {
       throw toDirectoryFailure(err, 'listing groups');
     }
+    heartbeat({ phase: 'groups listed' });
     // Every rule group must exist (nested ones feed their parents even when not targeted).
     const resolution = resolveGroupRefs(ruleKeys, groups);
     // Tutorial-style requests name the target groups by name or id: accept either for a group in the rules.
@@ -59,6 +61,7 @@ export function makePrepareRun(deps: ActivityDeps) {
       return { ok: false, kind: 'unknown-groups', message: errors.join('; ') };
     }
 
+    const versions = new Map(groups.map((g) => [g.id, g.version]));
     const targetKeys = new Set(wanted.map((key) => byKeyOrId.get(key) ?? key));
     const rulesByKey = new Map(doc.groups.map((g) => [g.group, g]));
     const targets: ResolvedTarget[] = resolution.resolved
@@ -69,6 +72,7 @@ export function makePrepareRun(deps: ActivityDeps) {
         groupName: r.groupName,
         mode: rulesByKey.get(r.key)!.mode,
         idpGroupId: idpGroupIdFor(doc.scim, { groupId: r.groupId, groupName: r.groupName, key: r.key }),
+        version: versions.get(r.groupId) ?? 0,
       }));
 
     let policy: EffectivePolicy;
@@ -78,7 +82,15 @@ export function makePrepareRun(deps: ActivityDeps) {
       return { ok: false, kind: 'invalid-rules', message: `overrides: ${(err as Error).message}` };
     }
     const stored = await deps.blobs.put(blobKeys.rules(ctx), doc);
-    return { ok: true, rulesRef: stored.ref, targets, expand: rulesNeedExpand(doc), policy };
+    const storedTargets = await deps.blobs.put(blobKeys.targets(ctx), targets);
+    return {
+      ok: true,
+      rulesRef: stored.ref,
+      targetsRef: storedTargets.ref,
+      targetCount: targets.length,
+      expand: rulesNeedExpand(doc),
+      policy,
+    };
   };
 }
 

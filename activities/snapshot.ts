@@ -1,26 +1,49 @@
 /**
- * Directory snapshot activities. Pages and groups are stored one blob each under deterministic keys and the
- * cursor is heartbeated, so a retried or crashed attempt resumes where the last one stopped instead of
- * re-reading (and re-spending rate budget on) the whole org.
+ * Directory snapshot activities. Each users page and each group's individuals are stored as one blob under a
+ * deterministic key and progress is heartbeated as a tiny cursor, so a retried or crashed attempt resumes where the
+ * last one stopped instead of re-reading (and re-spending rate budget on) the whole org.
+ *
+ * The users listing is verified before anyone plans from it (see `src/core/listing-check.ts`): a listing whose pages
+ * do not add up is read again (a bounded number of rounds), then the run fails closed with the problems spelled out.
  */
-import { activityInfo, heartbeat } from '@temporalio/activity';
-import { fromGenesysUser, type DirectoryUser, type GenesysApiUser } from '../src/core/directory-user';
+import { activityInfo, ApplicationFailure, heartbeat, log } from '@temporalio/activity';
+import type { DirectoryUser } from '../src/core/directory-user';
+import { inLanes } from '../src/core/lanes';
+import { checkListing, describeProblems, type PageMeta } from '../src/core/listing-check';
+import type { UsersPage } from './directory';
 import { blobKeys, type ActivityDeps } from './deps';
-import { toDirectoryFailure } from './failures';
-import type { ReadGroupsInput, ReadGroupsResult, SnapshotUsersInput, SnapshotUsersResult } from './types';
+import { FAILURE_TYPES } from '../src/core/failure-types';
+import { statusOf, toDirectoryFailure } from './failures';
+import { makeUserReads } from './user-reads';
+import type {
+  ReadGroupsInput,
+  ReadGroupsResult,
+  ResolvedTarget,
+  SnapshotUsersInput,
+  SnapshotUsersResult,
+} from './types';
 
 /** Stored form of one group's observed state. */
 export interface ObservedGroup {
   id: string;
   name: string;
+  /** From the groups listing `prepareRun` read (the listing carries every group's version). */
   version: number;
   individuals: string[];
 }
 
-/** Manifest of a users snapshot: the blob key of each page, in order. */
+/** Stored form of one users page: what the page said about the listing, and its users. */
+export interface StoredUsersPage {
+  meta: PageMeta;
+  users: DirectoryUser[];
+}
+
+/** Manifest of a verified users snapshot: the blob key of each page, in order. */
 export interface UsersManifest {
   pages: string[];
   count: number;
+  /** Listing rounds it took to get pages that add up (1 = the first listing was consistent). */
+  rounds: number;
 }
 
 /** Manifest of the observed groups: group id → blob key of its {@link ObservedGroup}. */
@@ -28,95 +51,160 @@ export interface GroupsManifest {
   groups: Record<string, string>;
 }
 
+/** Heartbeat of `snapshotUsers`: pages `1..nextPage-1` of listing round `round` are stored and hold `count` users. */
 interface UsersCursor {
   nextPage: number;
   count: number;
+  round?: number;
 }
+
+/** Listing rounds before the run fails closed on a listing that does not add up. */
+export const MAX_LISTING_ROUNDS = 3;
+const DEFAULT_READ_CONCURRENCY = 8;
 
 export function makeSnapshotActivities(deps: ActivityDeps) {
   const pageSize = deps.usersPageSize ?? 500;
+  const lanes = deps.readConcurrency ?? DEFAULT_READ_CONCURRENCY;
+  const { completeExpansions } = makeUserReads(deps);
 
   async function snapshotUsers({ ctx, expand }: SnapshotUsersInput): Promise<SnapshotUsersResult> {
-    // The cursor is two numbers: page blobs have deterministic keys, so it stays tiny for any org size.
     const resumed = activityInfo().heartbeatDetails as UsersCursor | undefined;
-    const cursor: UsersCursor = resumed?.nextPage ? resumed : { nextPage: 1, count: 0 };
-    for (;;) {
-      let page;
-      try {
-        page = await deps.directory.listUsersPage(cursor.nextPage, pageSize, expand);
-      } catch (err) {
-        throw toDirectoryFailure(err, `listing users page ${cursor.nextPage}`);
+    const problemsByRound: string[] = [];
+    for (let round = resumed?.round ?? 1; round <= MAX_LISTING_ROUNDS; round++) {
+      const cursor = resumed?.nextPage && (resumed.round ?? 1) === round ? resumed : undefined;
+      const listing = await listOnce(round, cursor);
+      const check = checkListing(listing.metas, pageSize, listing.distinct);
+      if (check.problems.length === 0) {
+        const manifest: UsersManifest = { pages: listing.keys, count: listing.distinct, rounds: round };
+        const stored = await deps.blobs.put(blobKeys.usersManifest(ctx), manifest);
+        return { usersRef: stored.ref, count: listing.distinct, pages: listing.keys.length };
       }
-      const users = await completeExpansions(page.users, expand);
-      await deps.blobs.put(blobKeys.usersPage(ctx, cursor.nextPage), users);
-      cursor.count += users.length;
-      const last = !page.nextUri || page.pageNumber >= page.pageCount || page.users.length === 0;
-      cursor.nextPage += 1;
-      heartbeat(cursor);
-      if (last) break;
+      const detail = describeProblems(check.problems);
+      problemsByRound.push(`round ${round}: ${detail}`);
+      log.warn('users listing does not add up; listing again', { round, problems: check.problems.slice(0, 10) });
+      heartbeat({ nextPage: 1, count: 0, round: round + 1 } satisfies UsersCursor);
     }
-    const pages = Array.from({ length: cursor.nextPage - 1 }, (_, i) => blobKeys.usersPage(ctx, i + 1));
-    const manifest: UsersManifest = { pages, count: cursor.count };
-    const stored = await deps.blobs.put(blobKeys.usersManifest(ctx), manifest);
-    return { usersRef: stored.ref, count: cursor.count, pages: pages.length };
+    throw ApplicationFailure.create({
+      type: FAILURE_TYPES.snapshotInconsistent,
+      nonRetryable: true,
+      message:
+        `the users listing did not add up in ${MAX_LISTING_ROUNDS} rounds (the directory changed while it was ` +
+        `read, or Genesys returned an incomplete page); nothing was planned or written. ${problemsByRound.join(' | ')}`,
+    });
+
+    /**
+     * One full listing: page 1 tells how many pages there are, the rest are read in parallel lanes. Pages already
+     * stored by an earlier attempt of the same round (the heartbeated prefix) are reused.
+     */
+    async function listOnce(
+      round: number,
+      cursor: UsersCursor | undefined,
+    ): Promise<{ metas: PageMeta[]; keys: string[]; distinct: number }> {
+      const stored = new Map<number, StoredUsersPage>();
+      for (let page = 1; cursor && page < cursor.nextPage; page++) {
+        stored.set(page, await deps.blobs.get<StoredUsersPage>(blobKeys.usersPage(ctx, page, round)));
+      }
+      const first = stored.get(1) ?? (await fetchPage(1, round));
+      stored.set(1, first);
+      const pageCount = Math.max(1, first.meta.pageCount);
+      let prefix = 1;
+      let prefixCount = first.users.length;
+      const advance = (): void => {
+        while (stored.has(prefix + 1)) prefixCount += stored.get(++prefix)!.users.length;
+        heartbeat({ nextPage: prefix + 1, count: prefixCount, round } satisfies UsersCursor);
+      };
+      advance();
+      // Pages are read up to page 1's pageCount, whatever later pages say: a missing nextUri or an empty page in
+      // mid-listing is a problem for the check, never the end of the list.
+      const todo = Array.from({ length: pageCount }, (_, i) => i + 1).filter((page) => !stored.has(page));
+      await inLanes(todo, lanes, async (page) => {
+        stored.set(page, await fetchPage(page, round));
+        advance();
+      });
+      const metas: PageMeta[] = [];
+      const keys: string[] = [];
+      const ids = new Set<string>();
+      for (let page = 1; page <= pageCount; page++) {
+        const { meta, users } = stored.get(page)!;
+        metas.push(meta);
+        keys.push(blobKeys.usersPage(ctx, page, round));
+        for (const user of users) ids.add(user.id);
+      }
+      return { metas, keys, distinct: ids.size };
+    }
+
+    async function fetchPage(page: number, round: number): Promise<StoredUsersPage> {
+      let listed: UsersPage;
+      try {
+        listed = await deps.directory.listUsersPage(page, pageSize, expand);
+      } catch (err) {
+        if (page > 1 && statusOf(err) === 400) {
+          // Genesys refuses offset paging past a 10,000-result window (confirmed for inactive users, unconfirmed
+          // for active ones). A late 400 is never the end of the list.
+          throw ApplicationFailure.create({
+            type: FAILURE_TYPES.snapshotInconsistent,
+            nonRetryable: true,
+            message:
+              `Genesys refused users page ${page} (HTTP 400) after ${(page - 1) * pageSize} users: it may cap ` +
+              `offset paging at a result window (10,000 results); not planning from a partial listing. ` +
+              `${toDirectoryFailure(err, 'listing users').message}`,
+          });
+        }
+        throw toDirectoryFailure(err, `listing users page ${page}`);
+      }
+      const users = await completeExpansions(listed.users, expand);
+      const value: StoredUsersPage = {
+        meta: {
+          pageNumber: listed.pageNumber,
+          entities: listed.users.length,
+          total: listed.total,
+          pageCount: listed.pageCount,
+          hasNext: listed.nextUri !== undefined,
+        },
+        users,
+      };
+      await deps.blobs.put(blobKeys.usersPage(ctx, page, round), value);
+      return value;
+    }
   }
 
   /**
-   * Genesys resolves `expand` "best effort": a user returned without `authorization` would look role-less and
-   * an `exact` group would drop them. Such users are fetched again by id; if still incomplete, the attempt fails
-   * (retryable) rather than plan removals from missing data.
+   * Reads each target group's individuals (one call per group, in parallel lanes). Versions come from the groups
+   * listing `prepareRun` made, so no per-group `GET /groups/{id}` is spent: a version that moved since is caught by
+   * the 409 of the first write, which re-reads the group.
    */
-  async function completeExpansions(apiUsers: GenesysApiUser[], expand: readonly string[]): Promise<DirectoryUser[]> {
-    const incomplete = (u: GenesysApiUser) => missingExpansions(u, expand).length > 0;
-    let users = apiUsers;
-    const missing = users.filter(incomplete).map((u) => u.id as string);
-    if (missing.length) {
-      let refetched: GenesysApiUser[];
-      try {
-        refetched = await deps.directory.getUsersByIds(missing, expand);
-      } catch (err) {
-        throw toDirectoryFailure(err, 're-reading users with incomplete expansions');
-      }
-      const byId = new Map(refetched.map((u) => [u.id, u]));
-      users = users.map((u) => byId.get(u.id) ?? u);
-      const still = users.filter(incomplete);
-      if (still.length) {
-        throw new Error(
-          `${still.length} user(s) came back without ${expand.join(',')} (e.g. ${still[0].id}); not planning from incomplete data`,
-        );
-      }
-    }
-    return users.map(fromGenesysUser);
-  }
-
-  async function readGroups({ ctx, groupIds }: ReadGroupsInput): Promise<ReadGroupsResult> {
-    // The heartbeat carries only how many groups are stored: their keys are deterministic, so the cursor stays a
-    // few bytes whatever the number of target groups.
+  async function readGroups({ ctx, targetsRef }: ReadGroupsInput): Promise<ReadGroupsResult> {
+    const targets = await deps.blobs.get<ResolvedTarget[]>(targetsRef);
     const resumed = activityInfo().heartbeatDetails as { next?: number } | undefined;
-    for (let index = resumed?.next ?? 0; index < groupIds.length; index++) {
-      const groupId = groupIds[index];
-      let observed: ObservedGroup;
+    const done = new Set<number>();
+    let prefix = resumed?.next ?? 0;
+    const todo = targets.map((_, index) => index).filter((index) => index >= prefix);
+    await inLanes(todo, lanes, async (index) => {
+      const target = targets[index];
+      let individuals: string[];
       try {
-        const group = await deps.directory.getGroup(groupId);
-        const individuals = await deps.directory.getIndividuals(groupId);
-        observed = { id: group.id, name: group.name, version: group.version, individuals: [...individuals].sort() };
+        individuals = await deps.directory.getIndividuals(target.groupId);
       } catch (err) {
-        throw toDirectoryFailure(err, `reading group ${groupId}`);
+        throw toDirectoryFailure(err, `reading the members of group ${target.groupName}`);
       }
-      await deps.blobs.put(blobKeys.group(ctx, groupId), observed);
-      heartbeat({ next: index + 1 });
-    }
+      const observed: ObservedGroup = {
+        id: target.groupId,
+        name: target.groupName,
+        version: target.version,
+        individuals: [...new Set(individuals)].sort(),
+      };
+      await deps.blobs.put(blobKeys.group(ctx, target.groupId), observed);
+      done.add(index);
+      while (done.has(prefix)) done.delete(prefix++);
+      // Only how many groups are stored travels: keys are deterministic, so the cursor stays a few bytes.
+      heartbeat({ next: prefix });
+    });
     const manifest: GroupsManifest = {
-      groups: Object.fromEntries(groupIds.map((id) => [id, blobKeys.group(ctx, id)])),
+      groups: Object.fromEntries(targets.map((t) => [t.groupId, blobKeys.group(ctx, t.groupId)])),
     };
     const stored = await deps.blobs.put(blobKeys.groupsManifest(ctx), manifest);
-    return { groupsRef: stored.ref, count: groupIds.length };
+    return { groupsRef: stored.ref, count: targets.length };
   }
 
   return { snapshotUsers, readGroups };
-}
-
-function missingExpansions(user: GenesysApiUser, expand: readonly string[]): string[] {
-  const u = user as Record<string, unknown>;
-  return expand.filter((field) => u[field] === undefined);
 }

@@ -19,6 +19,13 @@ export interface ResolvedTarget {
   mode: 'exact' | 'additive' | 'managed';
   /** Group id at the SCIM IdP (same id unless mapped in the rules). */
   idpGroupId: string;
+  /** Group version from the groups listing (the plan's optimistic starting point for writes). */
+  version: number;
+}
+
+/** A group with changes, as an apply-batch child loads it: the target and the ref of its own stored plan. */
+export interface ChangedGroup extends ResolvedTarget {
+  groupPlanRef: string;
 }
 
 /** Effective policy after the rules file and the run's overrides are merged. */
@@ -34,7 +41,9 @@ export type PrepareRunResult =
   | {
       ok: true;
       rulesRef: string;
-      targets: ResolvedTarget[];
+      /** The resolved targets are stored (a 10,000-group run would not fit in a payload). */
+      targetsRef: string;
+      targetCount: number;
       expand: string[];
       policy: EffectivePolicy;
     }
@@ -58,7 +67,7 @@ export interface SnapshotUsersResult {
 
 export interface ReadGroupsInput {
   ctx: RunContext;
-  groupIds: string[];
+  targetsRef: string;
 }
 
 export interface ReadGroupsResult {
@@ -71,8 +80,10 @@ export interface ComputePlanInput {
   rulesRef: string;
   usersRef: string;
   groupsRef: string;
-  targets: ResolvedTarget[];
+  targetsRef: string;
   policy: EffectivePolicy;
+  /** The expansions the snapshot used (users confirmed by id are read with the same). */
+  expand: string[];
 }
 
 export interface ComputePlanResult {
@@ -82,19 +93,31 @@ export interface ComputePlanResult {
   totals: PlanTotals;
   approvalRequired: boolean;
   approvalReasons: string[];
-  /** Ids of the groups with at least one change, in plan order. */
-  changedGroupIds: string[];
+  /** Ref of the groups with at least one change ({@link ChangedGroup}[], plan order) and how many there are. */
+  changedRef: string;
+  changedCount: number;
+  /** Ref of every group's {@link PlanGroupSummary}, in plan order. */
+  summariesRef: string;
+  /** Active users listed by id after the listing missed them (they were then planned like everyone else). */
+  confirmedById: number;
 }
 
 export interface LoadPlanSummariesInput {
-  planRef: string;
+  summariesRef: string;
+  offset: number;
+  limit: number;
+}
+
+export interface LoadChangedInput {
+  changedRef: string;
   offset: number;
   limit: number;
 }
 
 export interface ApplyGroupInput {
   ctx: RunContext;
-  planRef: string;
+  /** Ref of this group's stored plan: the only plan data `applyGroup` loads. */
+  groupPlanRef: string;
   groupId: string;
   /** Who approved this plan (or `policy` when no approval was needed); recorded on every change. */
   approvalRef: string;

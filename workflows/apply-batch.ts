@@ -4,24 +4,28 @@
  */
 import { ApplicationFailure, getExternalWorkflowHandle, log, proxyActivities } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { ResolvedTarget, RunContext } from '../activities/types';
-import { groupDoneSignal } from './internal-messages';
+import type { ChangedGroup, RunContext } from '../activities/types';
+import { FAILURE_TYPES } from '../src/core/failure-types';
+import { groupsDoneSignal } from './internal-messages';
 import type { GroupOutcome } from './messages';
 
 /** Heartbeat timeout of the activities that heartbeat progress, unless the run sets `activityHeartbeatTimeout`. */
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 60_000;
 
-/** `applyGroup` and `notifyScim` with the run's heartbeat timeout (ms). */
+/**
+ * `applyGroup` and `notifyScim` with the run's heartbeat timeout (ms). Throttling and crashes are not failures of a
+ * group: `applyGroup`'s attempts are not capped (each retry re-reads and converges), time is — schedule-to-close.
+ */
 function applyActivities(heartbeatTimeout: number) {
   const { applyGroup } = proxyActivities<ReturnType<typeof createActivities>>({
     startToCloseTimeout: '10 minutes',
+    scheduleToCloseTimeout: '6 hours',
     heartbeatTimeout,
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
-      maximumAttempts: 12,
-      nonRetryableErrorTypes: ['GroupWriteRejected', 'PlanNotFound'],
+      nonRetryableErrorTypes: [FAILURE_TYPES.rejected, FAILURE_TYPES.planNotFound],
     },
   });
   const { notifyScim } = proxyActivities<ReturnType<typeof createActivities>>({
@@ -38,18 +42,23 @@ function applyActivities(heartbeatTimeout: number) {
   return { applyGroup, notifyScim };
 }
 
-const { recordAudit } = proxyActivities<ReturnType<typeof createActivities>>({
+const { recordAudit, loadChangedGroups } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
+
+/** Progress signals a child sends at most (plus one at the end), whatever its number of groups. */
+const PROGRESS_SIGNALS = 10;
 
 /** Input of one apply batch. */
 export interface ApplyBatchInput {
   ctx: RunContext;
   parentWorkflowId: string;
-  planRef: string;
+  /** Ref of the run's changed groups; this child applies `limit` of them from `offset`. */
+  changedRef: string;
+  offset: number;
+  limit: number;
   approvalRef: string;
-  groups: ResolvedTarget[];
   concurrency: number;
   /** Heartbeat timeout of `applyGroup` and `notifyScim`, in ms. @default {@link DEFAULT_HEARTBEAT_TIMEOUT_MS} */
   heartbeatTimeoutMs?: number;
@@ -59,10 +68,17 @@ export interface ApplyBatchInput {
 export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOutcome[]> {
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   const { applyGroup, notifyScim } = applyActivities(input.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS);
+  const groups = await loadChangedGroups({ changedRef: input.changedRef, offset: input.offset, limit: input.limit });
   const outcomes: GroupOutcome[] = [];
-  const queue = [...input.groups];
+  const queue = [...groups];
+  const unsent: GroupOutcome[] = [];
+  const signalEvery = Math.max(1, Math.ceil(groups.length / PROGRESS_SIGNALS));
+  const report = async (force: boolean): Promise<void> => {
+    if (unsent.length === 0 || (!force && unsent.length < signalEvery)) return;
+    await parent.signal(groupsDoneSignal, unsent.splice(0));
+  };
 
-  async function applyOne(target: ResolvedTarget): Promise<void> {
+  async function applyOne(target: ChangedGroup): Promise<void> {
     const outcome: GroupOutcome = {
       groupId: target.groupId,
       groupName: target.groupName,
@@ -73,7 +89,7 @@ export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOut
     try {
       const applied = await applyGroup({
         ctx: input.ctx,
-        planRef: input.planRef,
+        groupPlanRef: target.groupPlanRef,
         groupId: target.groupId,
         approvalRef: input.approvalRef,
       });
@@ -126,7 +142,8 @@ export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOut
       ]);
     }
     outcomes.push(outcome);
-    await parent.signal(groupDoneSignal, outcome);
+    unsent.push(outcome);
+    await report(false);
   }
 
   const lanes = Math.max(1, Math.min(input.concurrency, queue.length));
@@ -135,7 +152,9 @@ export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOut
       for (let next = queue.shift(); next; next = queue.shift()) await applyOne(next);
     }),
   );
-  return input.groups.map((g) => outcomes.find((o) => o.groupId === g.groupId)!);
+  await report(true);
+  const byId = new Map(outcomes.map((o) => [o.groupId, o]));
+  return groups.map((g) => byId.get(g.groupId)!);
 }
 
 function describe(err: unknown): string {

@@ -2,5 +2,8 @@
 import { defineSignal } from '@temporalio/workflow';
 import type { GroupOutcome } from './messages';
 
-/** A child reports each finished group so the parent's `status` query shows live progress. */
-export const groupDoneSignal = defineSignal<[GroupOutcome]>('gcsyncGroupDone');
+/**
+ * A child reports finished groups in small batches so the parent's `status` query shows live progress without the
+ * parent's history growing by one event per group.
+ */
+export const groupsDoneSignal = defineSignal<[GroupOutcome[]]>('gcsyncGroupsDone');

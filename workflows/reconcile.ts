@@ -15,16 +15,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type {
-  AuditEventInput,
-  ComputePlanResult,
-  PrepareRunResult,
-  ResolvedTarget,
-  RunContext,
-} from '../activities/types';
+import type { AuditEventInput, ComputePlanResult, PrepareRunResult, RunContext } from '../activities/types';
 import { parseDuration } from '../src/core/duration';
+import { NON_RETRYABLE_READ_FAILURES } from '../src/core/failure-types';
 import { applyGroupsBatch, DEFAULT_HEARTBEAT_TIMEOUT_MS } from './apply-batch';
-import { groupDoneSignal } from './internal-messages';
+import { groupsDoneSignal } from './internal-messages';
 import {
   approveSignal,
   planQuery,
@@ -40,37 +35,45 @@ import {
 } from './messages';
 import { AWAITING_APPROVAL_ATTRIBUTE, PHASE_ATTRIBUTE, PLAN_DIGEST_ATTRIBUTE } from './search-attributes';
 
-/** Groups per apply-batch child: bounds each child's history (≈ 11 events per group). */
+/** Groups per apply-batch child: bounds each child's history (≈ 7 events per group). */
 const GROUPS_PER_CHILD = 100;
+/** Apply-batch children running at once (each applies `policy.concurrency` groups at a time). */
+const PARALLEL_CHILDREN = 2;
 /** Plan summaries are loaded in pages so no single payload nears the 256 KB warning. */
 const SUMMARY_PAGE = 250;
+/** Per-group outcomes kept inline in the result (failed groups always are); the audit log has every one. */
+const MAX_OUTCOMES_IN_RESULT = 500;
+/** Planning heartbeats at least every 200 ms of work: a crashed worker's planning resumes well within a minute. */
+const PLANNING_HEARTBEAT_TIMEOUT_MS = 30_000;
 
-/** Directory activities with the given heartbeat timeout (ms). */
+/**
+ * Directory reads with the given heartbeat timeout (ms). Throttling is waited out inside the call, and a crash costs
+ * an attempt, so attempts are not capped: the schedule-to-close timeout bounds the reads instead.
+ */
 function directoryActivities(heartbeatTimeout: number) {
   return proxyActivities<ReturnType<typeof createActivities>>({
     startToCloseTimeout: '30 minutes',
+    scheduleToCloseTimeout: '4 hours',
     heartbeatTimeout,
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
       maximumInterval: '1 minute',
-      maximumAttempts: 20,
-      nonRetryableErrorTypes: ['GenesysAuthError', 'ConfigError', 'RulesError'],
+      nonRetryableErrorTypes: NON_RETRYABLE_READ_FAILURES,
     },
   });
 }
 
-/**
- * `prepareRun` and `computePlan` do CPU work on stored data and do not heartbeat, so they have no heartbeat
- * timeout (a large org's plan can take longer than any heartbeat interval); the start-to-close timeout bounds them.
- */
+/** `prepareRun` and `computePlan` heartbeat while they work, so a crash is noticed within the heartbeat timeout. */
 const planning = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '30 minutes',
+  scheduleToCloseTimeout: '4 hours',
+  heartbeatTimeout: PLANNING_HEARTBEAT_TIMEOUT_MS,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '1 minute',
-    maximumAttempts: 20,
+    nonRetryableErrorTypes: NON_RETRYABLE_READ_FAILURES,
   },
 });
 
@@ -148,14 +151,15 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
       reason: String(signal?.reason ?? ''),
     };
   });
-  setHandler(groupDoneSignal, (outcome) => {
+  const tally = (outcome: GroupOutcome): void => {
     if (outcomes.has(outcome.groupId)) return;
     outcomes.set(outcome.groupId, outcome);
     status.progress.groupsDone += 1;
     status.progress.added += outcome.added;
     status.progress.removed += outcome.removed;
     if (outcome.failed) status.progress.failedGroups += 1;
-  });
+  };
+  setHandler(groupsDoneSignal, (batch) => batch.forEach(tally));
 
   const setPhase = (phase: RunPhase): void => {
     status.phase = phase;
@@ -203,15 +207,15 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
 
   /** Validate (rules, unknown groups, nesting cycles), snapshot, plan. */
   async function readAndPlan(): Promise<PrepareRunResult> {
-    const ready = await planning.prepareRun({ ctx, input });
-    if (!ready.ok) return ready;
     const heartbeat = heartbeatTimeoutOverride(input.overrides?.activityHeartbeatTimeout);
     if (typeof heartbeat === 'string') return { ok: false, kind: 'invalid-rules', message: `overrides: ${heartbeat}` };
     heartbeatTimeoutMs = heartbeat;
+    const ready = await planning.prepareRun({ ctx, input });
+    if (!ready.ok) return ready;
     const reads = directoryActivities(heartbeatTimeoutMs);
     setPhase('snapshot');
     const users = await reads.snapshotUsers({ ctx, expand: ready.expand });
-    const groups = await reads.readGroups({ ctx, groupIds: ready.targets.map((t) => t.groupId) });
+    const groups = await reads.readGroups({ ctx, targetsRef: ready.targetsRef });
 
     setPhase('planning');
     const computed = await planning.computePlan({
@@ -219,13 +223,14 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
       rulesRef: ready.rulesRef,
       usersRef: users.usersRef,
       groupsRef: groups.groupsRef,
-      targets: ready.targets,
+      targetsRef: ready.targetsRef,
       policy: ready.policy,
+      expand: ready.expand,
     });
     plan = computed;
-    for (let offset = 0; offset < ready.targets.length; offset += SUMMARY_PAGE) {
+    for (let offset = 0; offset < ready.targetCount; offset += SUMMARY_PAGE) {
       summaries = summaries.concat(
-        await quick.loadPlanSummaries({ planRef: computed.planRef, offset, limit: SUMMARY_PAGE }),
+        await quick.loadPlanSummaries({ summariesRef: computed.summariesRef, offset, limit: SUMMARY_PAGE }),
       );
     }
     status.planId = computed.planId;
@@ -245,6 +250,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
         approvalRequired: computed.approvalRequired,
         approvalReasons: computed.approvalReasons,
         usersInSnapshot: users.count,
+        usersConfirmedById: computed.confirmedById,
       },
     ]);
     return ready;
@@ -275,7 +281,6 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
     return abort(cause?.type ?? 'activity-failed', cause?.message ?? err.message);
   }
-  const targets = new Map<string, ResolvedTarget>(prepared.targets.map((t) => [t.groupId, t]));
   const currentPlan = plan!;
 
   if (currentPlan.totals.adds + currentPlan.totals.removes === 0)
@@ -342,43 +347,44 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     ]);
   }
 
-  // Apply: changed groups only, in children of GROUPS_PER_CHILD, one child at a time (concurrency lives inside).
+  // Apply: changed groups only, in children of GROUPS_PER_CHILD that load their own slice of the changed list, a
+  // few children at a time (concurrency lives inside each child too).
   setPhase('applying');
-  const changed = currentPlan.changedGroupIds.map((id) => {
-    const target = targets.get(id);
-    if (!target) throw ApplicationFailure.nonRetryable(`plan names group ${id} that is not a target`, 'PlanMismatch');
-    return target;
-  });
-  status.progress.groupsTotal = changed.length;
-  for (let i = 0; i < changed.length; i += GROUPS_PER_CHILD) {
-    const batch = changed.slice(i, i + GROUPS_PER_CHILD);
-    const results = await executeChild(applyGroupsBatch, {
-      workflowId: `${ctx.workflowId}/apply-${i / GROUPS_PER_CHILD + 1}`,
+  status.progress.groupsTotal = currentPlan.changedCount;
+  const offsets: number[] = [];
+  for (let offset = 0; offset < currentPlan.changedCount; offset += GROUPS_PER_CHILD) offsets.push(offset);
+  const childResults: GroupOutcome[][] = [];
+  const runChild = async (offset: number): Promise<void> => {
+    childResults[offset / GROUPS_PER_CHILD] = await executeChild(applyGroupsBatch, {
+      workflowId: `${ctx.workflowId}/apply-${offset / GROUPS_PER_CHILD + 1}`,
       args: [
         {
           ctx,
           parentWorkflowId: ctx.workflowId,
-          planRef: currentPlan.planRef,
+          changedRef: currentPlan.changedRef,
+          offset,
+          limit: GROUPS_PER_CHILD,
           approvalRef,
-          groups: batch,
           concurrency: prepared.policy.concurrency,
           heartbeatTimeoutMs,
         },
       ],
     });
-    // Signals may lag the child's completion; the child's result is authoritative.
-    for (const outcome of results) {
-      if (!outcomes.has(outcome.groupId)) {
-        outcomes.set(outcome.groupId, outcome);
-        status.progress.groupsDone += 1;
-        status.progress.added += outcome.added;
-        status.progress.removed += outcome.removed;
-        if (outcome.failed) status.progress.failedGroups += 1;
-      }
-    }
-  }
-
-  const groupsOut = changed.map((t) => outcomes.get(t.groupId)!);
+  };
+  const pendingOffsets = [...offsets];
+  await Promise.all(
+    Array.from({ length: Math.min(PARALLEL_CHILDREN, offsets.length) }, async () => {
+      for (let next = pendingOffsets.shift(); next !== undefined; next = pendingOffsets.shift()) await runChild(next);
+    }),
+  );
+  // Signals may lag the child's completion; the child's result is authoritative.
+  const groupsOut = childResults.flat();
+  groupsOut.forEach(tally);
+  const failedOut = groupsOut.filter((g) => g.failed);
+  const shown = [...failedOut, ...groupsOut.filter((g) => !g.failed)].slice(
+    0,
+    Math.max(MAX_OUTCOMES_IN_RESULT, failedOut.length),
+  );
   const result: ReconcileResult = {
     status: 'completed',
     planId: currentPlan.planId,
@@ -387,9 +393,10 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
       groups: summaries.length,
       added: groupsOut.reduce((n, g) => n + g.added, 0),
       removed: groupsOut.reduce((n, g) => n + g.removed, 0),
-      failedGroups: groupsOut.filter((g) => g.failed).length,
+      failedGroups: failedOut.length,
     },
-    groups: groupsOut,
+    groups: shown.length === groupsOut.length ? groupsOut : shown,
+    ...(shown.length < groupsOut.length ? { groupsOmitted: groupsOut.length - shown.length } : {}),
   };
   return finish(result, 'completed');
 }

@@ -18,4 +18,3 @@ export * from './rules-expand';
 export * from './rules-schema';
 export * from './rules-validate';
 export * from './scim-map';
-export * from './sha256';

@@ -1,7 +1,6 @@
 /** The run's plan: all group plans plus totals, and the digest an approval must name. */
 import { canonicalJson } from './canonical-json';
 import type { GroupPlan } from './diff';
-import { sha256Hex } from './sha256';
 
 /** Totals across all groups of a plan. */
 export interface PlanTotals {
@@ -45,14 +44,28 @@ export function buildPlan(groupPlans: readonly GroupPlan[]): Plan {
   return { groups: [...groupPlans], totals };
 }
 
+/** A streaming SHA-256 (e.g. `() => createHash('sha256')` from `node:crypto`); core stays free of I/O modules. */
+export interface IncrementalHash {
+  update(text: string): unknown;
+  digest(encoding: 'hex'): string;
+}
+
 /**
  * Hex SHA-256 identifying what a plan would change: group ids with their sorted adds and removes, over
- * {@link canonicalJson}. Names, counts and timestamps are left out, and groups are sorted by id, so the same
- * changes always give the same digest. Approvals name this digest; the `v` field versions the format.
+ * {@link canonicalJson} of `{ v: 1, groups }`. Names, counts and timestamps are left out, and groups are sorted by
+ * id, so the same changes always give the same digest. Approvals name this digest; the `v` field versions the
+ * format. The hash is fed one group at a time, so no string of the whole plan is ever built (a 200,000-user plan
+ * would not fit in one V8 string).
  */
-export function planDigest(plan: Pick<Plan, 'groups'>): string {
-  const groups = plan.groups
-    .map((group) => ({ groupId: group.groupId, toAdd: [...group.toAdd].sort(), toRemove: [...group.toRemove].sort() }))
-    .sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
-  return sha256Hex(canonicalJson({ v: 1, groups }));
+export function planDigest(plan: Pick<Plan, 'groups'>, newHash: () => IncrementalHash): string {
+  const groups = [...plan.groups].sort((a, b) => (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0));
+  const hash = newHash();
+  hash.update('{"groups":[');
+  groups.forEach((group, i) => {
+    if (i > 0) hash.update(',');
+    const entry = { groupId: group.groupId, toAdd: [...group.toAdd].sort(), toRemove: [...group.toRemove].sort() };
+    hash.update(canonicalJson(entry));
+  });
+  hash.update('],"v":1}');
+  return hash.digest('hex');
 }

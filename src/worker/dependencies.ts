@@ -40,6 +40,8 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
     const concurrency = Number(env.GCSYNC_APPLY_CONCURRENCY ?? '');
     // Users per snapshot page (1..500, default 500); smaller pages make a resumed snapshot observable in tests.
     const usersPageSize = Number(env.GCSYNC_USERS_PAGE_SIZE ?? '');
+    // Directory reads in flight at once per activity (default 8); the shared pacer keeps them within the budget.
+    const readConcurrency = Number(env.GCSYNC_READ_CONCURRENCY ?? '');
     const deps: ActivityDeps = {
       directory: createGenesysDirectory(client),
       blobs,
@@ -49,6 +51,7 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
       ...(env.GCSYNC_RULES_DIR ? { rulesDir: env.GCSYNC_RULES_DIR } : {}),
       ...(Number.isInteger(concurrency) && concurrency > 0 ? { defaultConcurrency: concurrency } : {}),
       ...(Number.isInteger(usersPageSize) && usersPageSize > 0 && usersPageSize <= 500 ? { usersPageSize } : {}),
+      ...(Number.isInteger(readConcurrency) && readConcurrency > 0 ? { readConcurrency } : {}),
     };
     const settings: Record<string, string> = {
       genesys:

@@ -163,7 +163,8 @@ describe('a worker killed mid-snapshot', () => {
     const usersCalls = () => state.callsReport().counts[USERS_ROUTE] ?? 0;
 
     const taskQueue = temporal.taskQueue('crash-snapshot');
-    const env = { GCSYNC_USERS_PAGE_SIZE: String(PAGE_SIZE) };
+    // One page at a time, so the kill lands mid-listing and the resumed prefix is observable.
+    const env = { GCSYNC_USERS_PAGE_SIZE: String(PAGE_SIZE), GCSYNC_READ_CONCURRENCY: '1' };
     const first = await spawnWorker(rec, taskQueue, env);
     state.resetCalls();
     state.applyFaults({ latencyMs: LATENCY_MS });

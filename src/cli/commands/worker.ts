@@ -22,7 +22,8 @@ Environment (secrets are read here, on the worker, and never enter workflow inpu
   GCSYNC_DATA_DIR, AUDIT_FILE        local folder / JSONL audit file (default ./.gcsync/...)
   SCIM_BASE_URL, SCIM_TOKEN (or SCIM_TOKEN_FILE), SCIM_CHUNK_SIZE   IdP notifications (off when unset)
   GCSYNC_RULES_DIR                   rulesRef paths must lie inside this folder (recommended in production)
-  GCSYNC_APPLY_CONCURRENCY           groups applied at once (default 4)
+  GCSYNC_APPLY_CONCURRENCY           groups applied at once (default 8)
+  GCSYNC_READ_CONCURRENCY            directory reads in flight per activity (default 8)
 
 Examples:
   $ GENESYS_API_URL=http://127.0.0.1:8089 GENESYS_CLIENT_ID=gcsync-local \\
