@@ -58,6 +58,14 @@ interface UsersCursor {
   round?: number;
 }
 
+/** What the listing check needs of a page. */
+interface PageDigest {
+  meta: PageMeta;
+  ids: string[];
+}
+
+const digestOf = (page: StoredUsersPage): PageDigest => ({ meta: page.meta, ids: page.users.map((u) => u.id) });
+
 /** Listing rounds before the run fails closed on a listing that does not add up. */
 export const MAX_LISTING_ROUNDS = 3;
 const DEFAULT_READ_CONCURRENCY = 8;
@@ -100,17 +108,18 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
       round: number,
       cursor: UsersCursor | undefined,
     ): Promise<{ metas: PageMeta[]; keys: string[]; distinct: number }> {
-      const stored = new Map<number, StoredUsersPage>();
+      // Only each page's meta and ids are kept here: the users themselves are in the store (memory O(ids)).
+      const stored = new Map<number, PageDigest>();
       for (let page = 1; cursor && page < cursor.nextPage; page++) {
-        stored.set(page, await deps.blobs.get<StoredUsersPage>(blobKeys.usersPage(ctx, page, round)));
+        stored.set(page, digestOf(await deps.blobs.get<StoredUsersPage>(blobKeys.usersPage(ctx, page, round))));
       }
-      const first = stored.get(1) ?? (await fetchPage(1, round));
+      const first = stored.get(1) ?? digestOf(await fetchPage(1, round));
       stored.set(1, first);
       const pageCount = Math.max(1, first.meta.pageCount);
       let prefix = 1;
-      let prefixCount = first.users.length;
+      let prefixCount = first.ids.length;
       const advance = (): void => {
-        while (stored.has(prefix + 1)) prefixCount += stored.get(++prefix)!.users.length;
+        while (stored.has(prefix + 1)) prefixCount += stored.get(++prefix)!.ids.length;
         heartbeat({ nextPage: prefix + 1, count: prefixCount, round } satisfies UsersCursor);
       };
       advance();
@@ -118,17 +127,17 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
       // mid-listing is a problem for the check, never the end of the list.
       const todo = Array.from({ length: pageCount }, (_, i) => i + 1).filter((page) => !stored.has(page));
       await inLanes(todo, lanes, async (page) => {
-        stored.set(page, await fetchPage(page, round));
+        stored.set(page, digestOf(await fetchPage(page, round)));
         advance();
       });
       const metas: PageMeta[] = [];
       const keys: string[] = [];
       const ids = new Set<string>();
       for (let page = 1; page <= pageCount; page++) {
-        const { meta, users } = stored.get(page)!;
+        const { meta, ids: pageIds } = stored.get(page)!;
         metas.push(meta);
         keys.push(blobKeys.usersPage(ctx, page, round));
-        for (const user of users) ids.add(user.id);
+        for (const id of pageIds) ids.add(id);
       }
       return { metas, keys, distinct: ids.size };
     }
