@@ -11,6 +11,7 @@ import { makeApplyGroup, type AppliedChanges } from '../../activities/apply-grou
 import type { ActivityDeps } from '../../activities/deps';
 import type { GenesysDirectory } from '../../activities/directory';
 import type { StoredGroupPlan } from '../../activities/plan';
+import type { ApplyGroupResult } from '../../activities/types';
 import { MemoryAuditSink } from '../../src/audit/memory-sink';
 import { planGroup } from '../../src/core/diff';
 import { LocalBlobStore } from '../../src/store/local-blob-store';
@@ -93,7 +94,7 @@ const ids = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => `${
 describe('applyGroup', () => {
   it('spends only the writes on a first attempt, batches of 50, removals first', async () => {
     const { directory, deps, input } = await setUp('exact', ['x1', 'x2'], ids(120));
-    const result = await new MockActivityEnvironment().run(makeApplyGroup(deps), input);
+    const result = (await new MockActivityEnvironment().run(makeApplyGroup(deps), input)) as ApplyGroupResult;
     expect(directory.calls).toEqual(['DELETE', 'POST v6', 'POST v7', 'POST v8']);
     expect(result).toMatchObject({ added: 120, removed: 2, conflictsResolved: 0 });
     const applied = await deps.blobs.get<AppliedChanges>(result.appliedRef);
@@ -106,7 +107,7 @@ describe('applyGroup', () => {
     // Someone else edits the group after the plan: the observed version is stale, and 'late' joined.
     directory.version = 9;
     directory.members.add('late');
-    const result = await new MockActivityEnvironment().run(makeApplyGroup(deps), input);
+    const result = (await new MockActivityEnvironment().run(makeApplyGroup(deps), input)) as ApplyGroupResult;
     expect(directory.calls).toEqual(['DELETE', 'POST v6', 'GET group', 'GET individuals', 'DELETE', 'POST v11']);
     expect([...directory.members].sort()).toEqual(['a', 'b']); // 'late' appeared after the plan: rules apply
     expect(result.conflictsResolved).toBe(1);
@@ -120,7 +121,7 @@ describe('applyGroup', () => {
     directory.members.add('b');
     directory.version = 7;
     const env = new MockActivityEnvironment({ attempt: 2 });
-    const result = await env.run(makeApplyGroup(deps), input);
+    const result = (await env.run(makeApplyGroup(deps), input)) as ApplyGroupResult;
     expect(directory.calls).toEqual(['GET group', 'GET individuals']);
     expect(result).toMatchObject({ added: 2, removed: 1 });
     expect(await ledger.ownedBy('g1')).toEqual(['a', 'b']);

@@ -12,7 +12,7 @@ import type { GenesysDirectory, UsersPage } from '../../activities/directory';
 import { makePlanActivities, type StoredGroupPlan } from '../../activities/plan';
 import { makeSnapshotActivities, MAX_LISTING_ROUNDS } from '../../activities/snapshot';
 import type { ActivityDeps } from '../../activities/deps';
-import type { ChangedGroup, ResolvedTarget } from '../../activities/types';
+import type { ChangedGroup, ComputePlanResult, ResolvedTarget, SnapshotUsersResult } from '../../activities/types';
 import { MemoryAuditSink } from '../../src/audit/memory-sink';
 import type { GenesysApiUser } from '../../src/core/directory-user';
 import { parseRules } from '../../src/core/rules-parse';
@@ -102,7 +102,7 @@ describe('snapshotUsers', () => {
   it('reads every page of a consistent listing', async () => {
     const directory = new ScriptedDirectory(35);
     const { snapshotUsers } = makeSnapshotActivities(depsFor(directory));
-    const result = await new MockActivityEnvironment().run(snapshotUsers, { ctx, expand: [] });
+    const result = (await new MockActivityEnvironment().run(snapshotUsers, { ctx, expand: [] })) as SnapshotUsersResult;
     expect(result).toMatchObject({ count: 35, pages: 4 });
     expect(directory.calls.pages).toBe(4);
   });
@@ -111,7 +111,7 @@ describe('snapshotUsers', () => {
     const directory = new ScriptedDirectory(35);
     directory.bends.set(2, { kind: 'empty' });
     const { snapshotUsers } = makeSnapshotActivities(depsFor(directory));
-    const result = await new MockActivityEnvironment().run(snapshotUsers, { ctx, expand: [] });
+    const result = (await new MockActivityEnvironment().run(snapshotUsers, { ctx, expand: [] })) as SnapshotUsersResult;
     expect(result.count).toBe(35);
     expect(directory.calls.pages).toBe(8); // two full rounds
   });
@@ -177,7 +177,7 @@ describe('computePlan', () => {
     ).ref;
 
     const { computePlan, loadChangedGroups } = makePlanActivities(deps);
-    const result = await env.run(computePlan, {
+    const result = (await env.run(computePlan, {
       ctx,
       rulesRef,
       usersRef,
@@ -185,17 +185,21 @@ describe('computePlan', () => {
       targetsRef,
       expand: [],
       policy: {
-        requireApproval: 'never',
+        requireApproval: 'never' as const,
         maxRemovals: 100,
         maxRemovalRatio: 1,
         approvalTimeoutMs: 1000,
         concurrency: 1,
       },
-    });
+    })) as ComputePlanResult;
     expect(result.confirmedById).toBe(1);
     expect(result.totals).toMatchObject({ adds: 0, removes: 1 });
-    const [changed] = await env.run(loadChangedGroups, { changedRef: result.changedRef, offset: 0, limit: 10 });
-    const stored = await deps.blobs.get<StoredGroupPlan>((changed as ChangedGroup).groupPlanRef);
+    const [changed] = (await env.run(loadChangedGroups, {
+      changedRef: result.changedRef,
+      offset: 0,
+      limit: 10,
+    })) as ChangedGroup[];
+    const stored = await deps.blobs.get<StoredGroupPlan>(changed.groupPlanRef);
     expect(stored.approved.toRemove).toEqual([gone]);
     expect(stored.observedVersion).toBe(7);
     expect(directory.calls.byId).toBe(1);
