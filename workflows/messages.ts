@@ -151,7 +151,7 @@ export interface ReconcileResult {
   planId?: string;
   planDigest?: string;
   totals: { groups: number; added: number; removed: number; failedGroups: number };
-  /** Per-group outcomes: every failed group, then others up to 500 (the audit log has them all). */
+  /** Per-group outcomes: every failed group, then others up to 1,000 in all (the audit log has them all). */
   groups: GroupOutcome[];
   /** Outcomes left out of `groups` to keep the result small. */
   groupsOmitted?: number;

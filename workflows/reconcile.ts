@@ -41,8 +41,8 @@ const GROUPS_PER_CHILD = 100;
 const PARALLEL_CHILDREN = 2;
 /** Plan summaries are loaded in pages so no single payload nears the 256 KB warning. */
 const SUMMARY_PAGE = 250;
-/** Per-group outcomes kept inline in the result (failed groups always are); the audit log has every one. */
-const MAX_OUTCOMES_IN_RESULT = 500;
+/** Per-group outcomes kept inline in the result (failed groups always are; ~170 KB at most); the audit log has every one. */
+const MAX_OUTCOMES_IN_RESULT = 1_000;
 /** Planning heartbeats at least every 200 ms of work: a crashed worker's planning resumes well within a minute. */
 const PLANNING_HEARTBEAT_TIMEOUT_MS = 30_000;
 

@@ -1,0 +1,80 @@
+/**
+ * `mode: managed` on the real stack: the reconciler adds what the rules want and removes only members it added
+ * itself (the ownership ledger), never people added by hand; a converged rerun spends only the listing reads.
+ */
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { startReconciler, type Reconciler } from '../support/reconciler';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
+
+let temporal: TestTemporal;
+let rec: Reconciler;
+const ids: Record<string, string> = {};
+let groupId: string;
+
+const rules = (include: string) =>
+  [
+    'version: 1',
+    'policy:',
+    '  requireApproval: never',
+    'groups:',
+    '  - group: Managed Team',
+    '    mode: managed',
+    `    include: ${include}`,
+    '',
+  ].join('\n');
+
+const members = () => rec.emulator.state.groupMembers(groupId).slice().sort();
+const named = (...names: string[]) => names.map((n) => ids[n]).sort();
+
+beforeAll(async () => {
+  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
+  rec = await startReconciler(temporal, { emulator: { users: 0, groups: 0 } });
+  for (const [name, department] of [
+    ['a1', 'A'],
+    ['a2', 'A'],
+    ['a3', 'A'],
+    ['b1', 'B'],
+    ['b2', 'B'],
+    ['c1', 'C'],
+    ['c2', 'C'],
+  ]) {
+    ids[name] = rec.emulator.state.createUser({ name, department }).id;
+  }
+  // Added by hand before gcsync ever ran: c1 and c2 (outside the rules) and a1 (inside them).
+  groupId = rec.emulator.state.createGroup({ name: 'Managed Team', memberIds: named('a1', 'c1', 'c2') }).id;
+});
+afterAll(async () => {
+  await rec?.stop();
+  await temporal?.stop();
+});
+
+it('adds what the rules want and leaves hand-added members alone', async () => {
+  const result = await rec.run({ mode: 'apply', rules: rules('[{ department: A }, { department: B }]') });
+  expect(result.status).toBe('completed');
+  expect(result.totals).toMatchObject({ added: 4, removed: 0, failedGroups: 0 });
+  expect(members()).toEqual(named('a1', 'a2', 'a3', 'b1', 'b2', 'c1', 'c2'));
+});
+
+it('removes members it added once the rules stop wanting them, never hand-added ones', async () => {
+  const result = await rec.run({ mode: 'apply', rules: rules('{ department: A }') });
+  expect(result.totals).toMatchObject({ added: 0, removed: 2 });
+  expect(members()).toEqual(named('a1', 'a2', 'a3', 'c1', 'c2'));
+
+  const emptied = await rec.run({ mode: 'apply', rules: rules('{ department: Nowhere }') });
+  expect(emptied.totals).toMatchObject({ added: 0, removed: 2 });
+  // a1 was a member before gcsync: the rules never owned them, so they stay, like c1 and c2.
+  expect(members()).toEqual(named('a1', 'c1', 'c2'));
+});
+
+it('spends only the listing reads on a converged rerun', async () => {
+  rec.emulator.state.resetCalls();
+  const result = await rec.run({ mode: 'apply', rules: rules('{ department: Nowhere }') });
+  expect(result.status).toBe('no-changes');
+  const counts = rec.emulator.state.callsReport().counts;
+  const reads = Object.fromEntries(Object.entries(counts).filter(([route]) => !route.startsWith('POST /oauth')));
+  expect(reads).toEqual({
+    'GET /api/v2/users': 1,
+    'GET /api/v2/groups': 1,
+    'GET /api/v2/groups/{id}/individuals': 1,
+  });
+});
