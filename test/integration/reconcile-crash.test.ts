@@ -287,3 +287,51 @@ describe('a worker killed mid-apply', () => {
     );
   });
 });
+
+describe('a worker killed while planning', () => {
+  let rec: Reconciler;
+
+  beforeAll(async () => {
+    rec = await startReconciler(temporal, { emulator: { users: 500, groups: 4, seed: 34 } });
+  });
+  afterAll(async () => {
+    await stopWorkers();
+    await rec?.stop();
+  });
+
+  it('resumes within a minute (planning heartbeats; no 30-minute start-to-close wait)', async () => {
+    const state = rec.emulator.state;
+    const taskQueue = temporal.taskQueue('crash-planning');
+    const first = await spawnWorker(rec, taskQueue);
+    // Slow every request so the kill lands inside prepareRun's groups listing.
+    state.applyFaults({ latencyMs: 4_000 });
+    const handle = await startRun(rec, taskQueue, { activityHeartbeatTimeout: '60s' });
+    await waitForPending(handle, 'prepareRun', 30_000);
+    await first.kill();
+    const killedAt = Date.now();
+    state.clearFaults();
+
+    const second = await spawnWorker(rec, taskQueue);
+    const result = await handle.result();
+    const resumedAfterMs = Date.now() - killedAt;
+    await second.stop();
+
+    expect(result.status).toBe('completed');
+    expect(result.totals.failedGroups).toBe(0);
+    // The planning heartbeat timeout is 30 s: the dead attempt is noticed then and retried on the new worker.
+    expect(resumedAfterMs).toBeLessThan(60_000);
+    console.log(`killed in prepareRun; the run completed ${(resumedAfterMs / 1000).toFixed(1)} s after the kill`);
+  });
+});
+
+/** Waits until `activityType` is pending on the run (started by a worker). */
+async function waitForPending(handle: WorkflowHandle, activityType: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { raw } = await handle.describe();
+    const pending = raw.pendingActivities?.find((a) => a.activityType?.name === activityType);
+    if (pending?.lastStartedTime) return;
+    if (Date.now() > deadline) throw new Error(`${activityType} did not start within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
