@@ -3,7 +3,7 @@
  * The worker bundles this file with the workflow; the typed client, the CLI and the HTTP service import it
  * for the message definitions. Everything here is JSON-serialisable and carries no secret.
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /** Workflow type name, as used by `temporal schedule create --type` and by the client. */
 export const RECONCILE_WORKFLOW_TYPE = 'reconcileGroups';
@@ -49,17 +49,36 @@ export interface ReconcileInput {
   requestedBy?: string;
 }
 
-/** Signal payload to approve the plan a run is waiting on; `planDigest` must equal the run's current digest. */
+/** How a decision reached the run, recorded in the audit entry beside the approver's name. */
+export interface DecisionOrigin {
+  /** `cli`, `http`, `client` or `web-ui` (a signal sent by hand). */
+  via: string;
+  /** The operating-system user who ran the CLI. */
+  osUser?: string;
+  /** The name of the HTTP token the caller authenticated with. */
+  tokenName?: string;
+}
+
+/** Payload to approve the plan a run is waiting on; `planDigest` must equal the run's current digest. */
 export interface ApproveSignal {
   by: string;
   planDigest: string;
   comment?: string;
+  origin?: DecisionOrigin;
 }
 
-/** Signal payload to reject the plan a run is waiting on. */
+/** Payload to reject the plan a run is waiting on. */
 export interface RejectSignal {
   by: string;
   reason: string;
+  origin?: DecisionOrigin;
+}
+
+/** Answer of an accepted `approvePlan` / `rejectPlan` Update. */
+export interface DecisionAccepted {
+  decision: 'approved' | 'rejected';
+  by: string;
+  planDigest: string;
 }
 
 /** Life-cycle phase of a run, mirrored in the `GcsyncPhase` search attribute. */
@@ -158,7 +177,14 @@ export interface ReconcileResult {
   error?: string;
 }
 
+/** Signals, for the Web UI's "Send a Signal" (the UI bundled with the CLI cannot send Updates). */
 export const approveSignal = defineSignal<[ApproveSignal]>('approve');
 export const rejectSignal = defineSignal<[RejectSignal]>('reject');
+/**
+ * Updates: validated and answered synchronously. A decision the run would not take (not awaiting approval, another
+ * digest, nobody named) is refused to the caller with the reason, and leaves no trace in the run's history.
+ */
+export const approveUpdate = defineUpdate<DecisionAccepted, [ApproveSignal]>('approvePlan');
+export const rejectUpdate = defineUpdate<DecisionAccepted, [RejectSignal]>('rejectPlan');
 export const statusQuery = defineQuery<RunStatus>('status');
 export const planQuery = defineQuery<PlanPage, [PlanPageRequest?]>('plan');

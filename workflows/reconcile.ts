@@ -22,8 +22,13 @@ import { applyGroupsBatch, DEFAULT_HEARTBEAT_TIMEOUT_MS } from './apply-batch';
 import { groupsDoneSignal } from './internal-messages';
 import {
   approveSignal,
+  approveUpdate,
   planQuery,
   rejectSignal,
+  rejectUpdate,
+  type ApproveSignal,
+  type DecisionOrigin,
+  type RejectSignal,
   statusQuery,
   type GroupOutcome,
   type PlanGroupSummary,
@@ -102,7 +107,9 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   let summaries: PlanGroupSummary[] = [];
   let plan: ComputePlanResult | undefined = undefined;
   let decision:
-    { kind: 'approve'; by: string; comment?: string } | { kind: 'reject'; by: string; reason: string } | undefined;
+    | { kind: 'approve'; by: string; comment?: string; origin?: DecisionOrigin }
+    | { kind: 'reject'; by: string; reason: string; origin?: DecisionOrigin }
+    | undefined;
   const pendingAudit: AuditEventInput[] = [];
   const outcomes = new Map<string, GroupOutcome>();
   let heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
@@ -141,7 +148,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
       });
       return;
     }
-    decision = { kind: 'approve', by, comment: signal.comment };
+    decision = { kind: 'approve', by, comment: signal.comment, origin: signal.origin ?? { via: 'signal' } };
   });
   setHandler(rejectSignal, (signal) => {
     if (!status.awaitingApproval || decision) return;
@@ -149,8 +156,39 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
       kind: 'reject',
       by: String(signal?.by ?? '').trim() || 'unknown',
       reason: String(signal?.reason ?? ''),
+      origin: signal?.origin ?? { via: 'signal' },
     };
   });
+  /** Why a decision would not be taken now, or undefined. */
+  const decisionProblem = (by: unknown, digest?: unknown): string | undefined => {
+    if (!status.awaitingApproval || decision) return `the run is not awaiting approval (phase: ${status.phase})`;
+    if (!String(by ?? '').trim()) return 'a decision must name who makes it (by)';
+    if (digest !== undefined && digest !== plan?.planDigest) {
+      return `plan digest ${String(digest)} is not the digest of the plan awaiting approval (${plan?.planDigest ?? '?'})`;
+    }
+    return undefined;
+  };
+  const refuse = (problem: string | undefined): void => {
+    if (problem) throw new Error(problem);
+  };
+  setHandler(
+    approveUpdate,
+    (req: ApproveSignal) => {
+      const by = req.by.trim();
+      decision = { kind: 'approve', by, comment: req.comment, origin: req.origin ?? { via: 'update' } };
+      return { decision: 'approved' as const, by, planDigest: req.planDigest };
+    },
+    { validator: (req: ApproveSignal) => refuse(decisionProblem(req?.by, req?.planDigest ?? '')) },
+  );
+  setHandler(
+    rejectUpdate,
+    (req: RejectSignal) => {
+      const by = req.by.trim();
+      decision = { kind: 'reject', by, reason: String(req.reason ?? ''), origin: req.origin ?? { via: 'update' } };
+      return { decision: 'rejected' as const, by, planDigest: plan?.planDigest ?? '' };
+    },
+    { validator: (req: RejectSignal) => refuse(decisionProblem(req?.by)) },
+  );
   const tally = (outcome: GroupOutcome): void => {
     if (outcomes.has(outcome.groupId)) return;
     outcomes.set(outcome.groupId, outcome);
@@ -328,6 +366,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
           actor: decision.by,
           planDigest: currentPlan.planDigest,
           reason: decision.reason,
+          ...originFields(decision.origin),
         },
       ]);
       return finish(emptyResult('rejected'), 'rejected');
@@ -343,6 +382,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
         actor: decision.by,
         planDigest: currentPlan.planDigest,
         comment: decision.comment ?? '',
+        ...originFields(decision.origin),
       },
     ]);
   }
@@ -399,6 +439,16 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     ...(shown.length < groupsOut.length ? { groupsOmitted: groupsOut.length - shown.length } : {}),
   };
   return finish(result, 'completed');
+}
+
+/** Audit fields saying how a decision arrived (plain strings only). */
+function originFields(origin: DecisionOrigin | undefined): Record<string, string> {
+  if (!origin) return {};
+  return {
+    via: String(origin.via),
+    ...(origin.osUser ? { osUser: String(origin.osUser) } : {}),
+    ...(origin.tokenName ? { tokenName: String(origin.tokenName) } : {}),
+  };
 }
 
 /** The run's heartbeat timeout in ms, or why the override is refused. */

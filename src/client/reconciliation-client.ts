@@ -6,18 +6,20 @@
 import {
   WorkflowFailedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   type Client,
   type WorkflowExecutionStatusName,
   type WorkflowHandle,
 } from '@temporalio/client';
 import {
-  approveSignal,
+  approveUpdate,
   DEFAULT_TASK_QUEUE,
   planQuery,
   RECONCILE_WORKFLOW_TYPE,
-  rejectSignal,
+  rejectUpdate,
   statusQuery,
   type ApproveSignal,
+  type DecisionAccepted,
   type PlanGroupSummary,
   type PlanPage,
   type PlanPageRequest,
@@ -121,17 +123,37 @@ export async function getFullPlan(
   return { planId: first.planId, planDigest: first.planDigest, groups };
 }
 
-/**
- * Sends the `approve` signal. The workflow refuses (and records in `refusedApprovals`) an approval whose
- * `planDigest` is not the digest of the plan it waits on; see `approvalProblem` to check before sending.
- */
-export async function approve(client: Client, workflowId: string, signal: ApproveSignal): Promise<void> {
-  await handleOf(client, workflowId).signal(approveSignal, signal);
+/** A decision the run refused (not awaiting approval, another digest, nobody named), with the run's reason. */
+export class DecisionRefusedError extends Error {
+  override readonly name = 'DecisionRefusedError';
 }
 
-/** Sends the `reject` signal. */
-export async function reject(client: Client, workflowId: string, signal: RejectSignal): Promise<void> {
-  await handleOf(client, workflowId).signal(rejectSignal, signal);
+/**
+ * Approves the plan the run waits on, through the `approvePlan` Update: the run validates the decision and answers at
+ * once, so there is no window between reading the status and deciding.
+ *
+ * @throws {DecisionRefusedError} with the run's reason when it refuses (not awaiting approval, digest mismatch, no
+ * `by`).
+ */
+export async function approve(client: Client, workflowId: string, request: ApproveSignal): Promise<DecisionAccepted> {
+  return decide(() => handleOf(client, workflowId).executeUpdate(approveUpdate, { args: [request] }));
+}
+
+/** Rejects the plan the run waits on, through the `rejectPlan` Update; refusals as for {@link approve}. */
+export async function reject(client: Client, workflowId: string, request: RejectSignal): Promise<DecisionAccepted> {
+  return decide(() => handleOf(client, workflowId).executeUpdate(rejectUpdate, { args: [request] }));
+}
+
+async function decide(send: () => Promise<DecisionAccepted>): Promise<DecisionAccepted> {
+  try {
+    return await send();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const cause = err.cause instanceof Error ? err.cause.message : err.message;
+      throw new DecisionRefusedError(cause);
+    }
+    throw err;
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { approveSignal, rejectSignal, statusQuery } from '../../workflows/messages';
+import { approve, DecisionRefusedError, reject } from '../../src/client/reconciliation-client';
 import { expectedMembers, rulesFor } from '../support/org-rules';
 import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
 import { Worker } from '@temporalio/worker';
@@ -113,6 +114,49 @@ it('refuses an approval for another digest, then applies the approved plan', asy
   for (const c of changes) expect(String(c.approvalRef)).toContain('dave@example.com');
 });
 
+it('answers approvals sent as Updates at once: refused with the reason, or accepted and audited with the origin', async () => {
+  // Earlier tests converged the org: put an outsider into one group so the plan has a removal to approve.
+  const [groupId, want] = [...expectedMembers(rec.emulator)][0];
+  const outsider = rec.emulator.state.listUsers().find((u) => !want.includes(u.id))!.id;
+  rec.emulator.state.applyFaults({ concurrentEdit: { groupId, addUserIds: [outsider] } });
+  rec.emulator.state.resetCalls();
+  const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator, { policy: policy('1h') }) });
+  const status = await awaitingApproval(handle.workflowId);
+  const refusal = (p: Promise<unknown>) =>
+    p.then(
+      () => 'accepted',
+      (err: Error) => `${err.name}: ${err.message}`,
+    );
+
+  expect(await refusal(approve(temporal.client, handle.workflowId, { by: 'erin', planDigest: 'f'.repeat(64) }))).toBe(
+    `DecisionRefusedError: plan digest ${'f'.repeat(64)} is not the digest of the plan awaiting approval (${status.planDigest})`,
+  );
+  expect(await refusal(approve(temporal.client, handle.workflowId, { by: ' ', planDigest: status.planDigest! }))).toBe(
+    'DecisionRefusedError: a decision must name who makes it (by)',
+  );
+  expect(await refusal(reject(temporal.client, handle.workflowId, { by: '', reason: 'x' }))).toMatch(/must name who/);
+  // Refused Updates leave no trace in the run: still waiting, nothing written, nothing recorded as refused.
+  expect((await handle.query(statusQuery)).refusedApprovals).toEqual([]);
+  expect(writes()).toBe(0);
+
+  const accepted = await approve(temporal.client, handle.workflowId, {
+    by: 'erin@example.com',
+    planDigest: status.planDigest!,
+    origin: { via: 'cli', osUser: 'erin' },
+  });
+  expect(accepted).toEqual({ decision: 'approved', by: 'erin@example.com', planDigest: status.planDigest });
+  // A second decision is refused: the run is no longer awaiting one.
+  expect(await refusal(reject(temporal.client, handle.workflowId, { by: 'frank', reason: 'late' }))).toMatch(
+    /^DecisionRefusedError: the run is not awaiting approval/,
+  );
+  expect((await handle.result()).status).toBe('completed');
+  const granted = (await rec.auditEntries()).find(
+    (e) => e.type === 'approval.granted' && e.workflowId === handle.workflowId,
+  );
+  expect(granted).toMatchObject({ actor: 'erin@example.com', via: 'cli', osUser: 'erin' });
+  expect(DecisionRefusedError).toBeDefined();
+});
+
 it('replays the recorded histories deterministically (signals, timers, children and all)', async () => {
   const bundle = await bundleWorkflowsOnce(WORKFLOWS_PATH);
   let replayed = 0;
@@ -122,5 +166,5 @@ it('replays the recorded histories deterministically (signals, timers, children 
     await Worker.runReplayHistory({ workflowBundle: bundle }, history, execution.workflowId);
     replayed += 1;
   }
-  expect(replayed).toBeGreaterThanOrEqual(4); // three parents (rejected, expired, applied) and the apply child
+  expect(replayed).toBeGreaterThanOrEqual(4); // parents (rejected, expired, applied) and the apply children
 });

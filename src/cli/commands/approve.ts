@@ -1,9 +1,8 @@
 /** `gcsync approve ID --by WHO [--digest D]`: approve the plan a run is waiting on. */
 import type { Command } from 'commander';
-import { approvalProblem } from '../../client/approval-check';
 import { approve } from '../../client/reconciliation-client';
 import { printNote, printText } from '../output/print';
-import { withTemporalClient } from './client-session';
+import { cliOrigin, withTemporalClient } from './client-session';
 import { statusBeforeDecision } from './decision-status';
 
 /** Options of `gcsync approve`. */
@@ -16,7 +15,7 @@ export interface ApproveOptions {
 export function registerApproveCommand(program: Command): void {
   program
     .command('approve')
-    .description('Approve the plan a run is waiting on (sends the approve signal)')
+    .description('Approve the plan a run is waiting on (the run checks and answers at once)')
     .argument('<id>', 'workflow id of the run')
     .requiredOption('--by <who>', 'your identity, recorded in the audit log')
     .option('--digest <planDigest>', "digest of the plan you reviewed (default: the run's current digest)")
@@ -38,27 +37,23 @@ Examples:
 
 export async function approveRun(workflowId: string, opts: ApproveOptions): Promise<void> {
   await withTemporalClient(async (client) => {
-    const status = await statusBeforeDecision(client, workflowId);
     let digest = opts.digest;
     if (!digest) {
+      // The digest names what the approver reviewed: without --digest, the current one is read and said.
+      const status = await statusBeforeDecision(client, workflowId);
       if (!status) throw new Error("cannot read the run's status (is a worker running?); pass --digest");
       if (!status.planDigest) throw new Error(`the run has no plan yet (phase: ${status.phase})`);
       digest = status.planDigest;
       printNote(`No --digest given: approving the run's current plan digest ${digest} (read from its status).`);
     }
-    if (status) {
-      const problem = approvalProblem(status, digest);
-      if (problem) throw new Error(problem);
-    } else {
-      printNote('The run did not answer its status query; sending the approval anyway (the run checks the digest).');
-    }
-    await approve(client, workflowId, {
+    // The run validates the approval itself (awaiting approval? this digest? someone named?) and answers at once.
+    const accepted = await approve(client, workflowId, {
       by: opts.by,
       planDigest: digest,
       ...(opts.comment ? { comment: opts.comment } : {}),
+      origin: cliOrigin(),
     });
-    printText(
-      `Approval of plan ${digest} by ${opts.by} sent to ${workflowId}. Check it with: gcsync status ${workflowId}`,
-    );
+    printText(`Plan ${accepted.planDigest} approved by ${accepted.by} on ${workflowId}; the run is applying it.`);
+    printText(`Follow it with: gcsync status ${workflowId}`);
   });
 }

@@ -1,6 +1,7 @@
 /** What every Temporal-talking command shares: connect from the environment, run, always disconnect. */
 import { userInfo } from 'node:os';
 import { ServiceError, type Client } from '@temporalio/client';
+import type { DecisionOrigin } from '../../../workflows/messages';
 import { failureMessage } from '../../client/failure-message';
 import { connectClient, loadTemporalConfig, type TemporalConfig } from '../../config/temporal-config';
 
@@ -24,11 +25,20 @@ export async function withTemporalClient<T>(fn: (client: Client, config: Tempora
 
 /** Who is running the CLI, recorded as `requestedBy` of the runs it starts. */
 export function cliActor(): string {
+  return `cli:${osUser()}`;
+}
+
+/** How a CLI decision reached the run: recorded beside `--by` in the audit entry. */
+export function cliOrigin(): DecisionOrigin {
+  return { via: 'cli', osUser: osUser() };
+}
+
+function osUser(): string {
   try {
-    return `cli:${userInfo().username}`;
+    return userInfo().username;
   } catch {
     // userInfo() throws for a uid without a passwd entry (common in containers)
-    return `cli:${process.env.USER ?? 'unknown'}`;
+    return process.env.USER ?? 'unknown';
   }
 }
 

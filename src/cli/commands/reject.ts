@@ -1,10 +1,8 @@
 /** `gcsync reject ID --by WHO --reason R`: reject the plan a run is waiting on; nothing is applied. */
 import type { Command } from 'commander';
-import { approvalProblem } from '../../client/approval-check';
 import { reject } from '../../client/reconciliation-client';
-import { printNote, printText } from '../output/print';
-import { withTemporalClient } from './client-session';
-import { statusBeforeDecision } from './decision-status';
+import { printText } from '../output/print';
+import { cliOrigin, withTemporalClient } from './client-session';
 
 /** Options of `gcsync reject`. */
 export interface RejectOptions {
@@ -15,7 +13,7 @@ export interface RejectOptions {
 export function registerRejectCommand(program: Command): void {
   program
     .command('reject')
-    .description('Reject the plan a run is waiting on (sends the reject signal); the run ends without changes')
+    .description('Reject the plan a run is waiting on (the run checks and answers at once); it ends without changes')
     .argument('<id>', 'workflow id of the run')
     .requiredOption('--by <who>', 'your identity, recorded in the audit log')
     .requiredOption('--reason <text>', 'why, recorded in the audit log')
@@ -32,14 +30,8 @@ Examples:
 
 export async function rejectRun(workflowId: string, opts: RejectOptions): Promise<void> {
   await withTemporalClient(async (client) => {
-    const status = await statusBeforeDecision(client, workflowId);
-    if (status) {
-      const problem = approvalProblem(status);
-      if (problem) throw new Error(problem);
-    } else {
-      printNote('The run did not answer its status query; sending the rejection anyway.');
-    }
-    await reject(client, workflowId, { by: opts.by, reason: opts.reason });
-    printText(`Rejection by ${opts.by} sent to ${workflowId}. Check it with: gcsync status ${workflowId}`);
+    // The run validates the rejection (awaiting approval? someone named?) and answers at once.
+    const accepted = await reject(client, workflowId, { by: opts.by, reason: opts.reason, origin: cliOrigin() });
+    printText(`Plan ${accepted.planDigest} rejected by ${accepted.by} on ${workflowId}; nothing will be written.`);
   });
 }
