@@ -136,15 +136,17 @@ export class DecisionRefusedError extends Error {
  * `by`).
  */
 export async function approve(client: Client, workflowId: string, request: ApproveSignal): Promise<DecisionAccepted> {
-  return decide(() => handleOf(client, workflowId).executeUpdate(approveUpdate, { args: [request] }));
+  const handle = handleOf(client, workflowId);
+  return decide(handle, () => handle.executeUpdate(approveUpdate, { args: [request] }));
 }
 
 /** Rejects the plan the run waits on, through the `rejectPlan` Update; refusals as for {@link approve}. */
 export async function reject(client: Client, workflowId: string, request: RejectSignal): Promise<DecisionAccepted> {
-  return decide(() => handleOf(client, workflowId).executeUpdate(rejectUpdate, { args: [request] }));
+  const handle = handleOf(client, workflowId);
+  return decide(handle, () => handle.executeUpdate(rejectUpdate, { args: [request] }));
 }
 
-async function decide(send: () => Promise<DecisionAccepted>): Promise<DecisionAccepted> {
+async function decide(handle: WorkflowHandle, send: () => Promise<DecisionAccepted>): Promise<DecisionAccepted> {
   try {
     return await send();
   } catch (err) {
@@ -152,6 +154,12 @@ async function decide(send: () => Promise<DecisionAccepted>): Promise<DecisionAc
       const cause = err.cause instanceof Error ? err.cause.message : err.message;
       throw new DecisionRefusedError(cause);
     }
+    // An Update to a run that has ended fails at the server; say it the way the run itself would.
+    const ended = await handle.describe().then(
+      (d) => (d.status.name === 'RUNNING' ? undefined : d.status.name),
+      () => undefined,
+    );
+    if (ended) throw new DecisionRefusedError(`the run is not awaiting approval (it has ended: ${ended})`);
     throw err;
   }
 }
