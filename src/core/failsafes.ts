@@ -115,8 +115,8 @@ function perGroup(
  * exactly at a limit passes.
  */
 export function thresholdChecks(
-  policy: Pick<Policy, 'maxRemovals' | 'maxRemovalRatio'> & Pick<FailsafeSettings, 'minGroupSizeForRatio'>,
-  settings: Pick<FailsafeSettings, 'maxIndividualMembers'>,
+  policy: Pick<Policy, 'maxRemovals' | 'maxRemovalRatio'> &
+    Pick<FailsafeSettings, 'minGroupSizeForRatio' | 'maxIndividualMembers'>,
   groups: readonly GroupPlan[],
 ): CheckResults {
   const results: CheckResults = { checks: [], reasons: [] };
@@ -148,7 +148,7 @@ export function thresholdChecks(
       (minSize > 0 ? ` (groups below minGroupSizeForRatio ${minSize} not checked)` : ''),
   );
 
-  const cap = settings.maxIndividualMembers;
+  const cap = policy.maxIndividualMembers;
   if (cap === 'off') {
     runWide(results, 'maxIndividualMembers', false, 'off');
   } else {

@@ -52,7 +52,10 @@ export function evaluateApproval(
   const thresholds =
     policy.requireApproval === 'never'
       ? skippedThresholds()
-      : thresholdChecks({ ...policy, minGroupSizeForRatio: settings.minGroupSizeForRatio }, settings, plan.groups);
+      : thresholdChecks(
+          { ...settings, maxRemovals: policy.maxRemovals, maxRemovalRatio: policy.maxRemovalRatio },
+          plan.groups,
+        );
   const failsafes = failsafeChecks(settings, plan.groups, context);
   const reasons = [...thresholds.reasons, ...failsafes.reasons];
   if (policy.requireApproval === 'always') reasons.unshift(ALWAYS_REASON);

@@ -97,16 +97,18 @@ describe('planWarnings', () => {
 
 describe('thresholdChecks and failsafeChecks', () => {
   it('use the group id when the name is empty', () => {
-    const groups = [groupPlan('g-42', ['n'], ['a', 'b'], 2, '')];
+    const groups = [groupPlan('g-42', ['n', 'm'], ['a', 'b'], 2, '')];
     expect(
       thresholdChecks(
-        { maxRemovals: 10, maxRemovalRatio: 0.5, minGroupSizeForRatio: 0 },
-        { maxIndividualMembers: 1 },
+        { maxRemovals: 10, maxRemovalRatio: 0.5, minGroupSizeForRatio: 0, maxIndividualMembers: 1 },
         groups,
       ).reasons,
-    ).toEqual(['group g-42 would lose 2 of 2 members (100% > 50%)']);
-    expect(failsafeChecks({ ...DEFAULT_FAILSAFE_SETTINGS, minMembersAfter: 2 }, groups, {}).reasons).toEqual([
-      'group g-42 would be left with 1 individual members after losing 2 (fewer than minMembersAfter 2)',
+    ).toEqual([
+      'group g-42 would lose 2 of 2 members (100% > 50%)',
+      'group g-42 would have 2 individual members (more than maxIndividualMembers 1; Genesys recommends at most 1,000 individually added members per group)',
+    ]);
+    expect(failsafeChecks({ ...DEFAULT_FAILSAFE_SETTINGS, minMembersAfter: 3 }, groups, {}).reasons).toEqual([
+      'group g-42 would be left with 2 individual members after losing 2 (fewer than minMembersAfter 3)',
     ]);
   });
 
