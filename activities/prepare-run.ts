@@ -7,6 +7,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { parseDuration } from '../src/core/duration';
 import { resolveGroupRefs } from '../src/core/group-refs';
+import { resolveFailsafeSettings } from '../src/core/policy-schema';
 import { rulesNeedExpand } from '../src/core/rules-expand';
 import { loadRulesFile, parseRules } from '../src/core/rules-file';
 import type { RulesDocument } from '../src/core/rules-schema';
@@ -129,6 +130,7 @@ async function loadRules(input: ReconcileInput, deps: ActivityDeps): Promise<Rul
 function effectivePolicy(doc: RulesDocument, input: ReconcileInput, deps: ActivityDeps): EffectivePolicy {
   const o = input.overrides ?? {};
   return {
+    ...resolveFailsafeSettings(doc.policy),
     requireApproval: o.requireApproval ?? doc.policy.requireApproval,
     maxRemovals: o.maxRemovals ?? doc.policy.maxRemovals,
     maxRemovalRatio: o.maxRemovalRatio ?? doc.policy.maxRemovalRatio,

@@ -2,6 +2,7 @@
  * Inputs and outputs of the activities, shared by the workflows (type-only) and the implementations.
  * Everything is small: large data (users, group members, plans) lives in the blob store and travels as refs.
  */
+import type { FailsafeSettings } from '../src/core/policy-schema';
 import type { PlanGroupSummary, PlanTotals, ReconcileInput } from '../workflows/messages';
 
 /** Identifies the run an activity works for; part of every deterministic key. */
@@ -28,8 +29,11 @@ export interface ChangedGroup extends ResolvedTarget {
   groupPlanRef: string;
 }
 
-/** Effective policy after the rules file and the run's overrides are merged. */
-export interface EffectivePolicy {
+/**
+ * Effective policy after the rules file and the run's overrides are merged. The failsafe fields come from the
+ * rules file (resolved with their defaults); runs cannot override them.
+ */
+export interface EffectivePolicy extends FailsafeSettings {
   requireApproval: 'always' | 'never' | 'auto';
   maxRemovals: number;
   maxRemovalRatio: number;

@@ -1,60 +1,80 @@
-/** The approval gate: does this plan need a human before it is applied? */
+/** The approval gate: does this plan need a human before it is applied, and why? */
+import {
+  failsafeChecks,
+  planWarnings,
+  thresholdChecks,
+  type ApprovalContext,
+  type CheckResults,
+  type FailsafeCheck,
+} from './failsafes';
 import type { Plan } from './plan';
-import type { Policy } from './rules-schema';
+import { resolveFailsafeSettings, type FailsafeSettings, type Policy } from './policy-schema';
 
 export { parseDuration } from './duration';
 
-/** The gate's decision. `reasons` explains a `required` decision in operator language (empty otherwise). */
+/** The gate's decision. */
 export interface ApprovalDecision {
   required: boolean;
+  /** Why approval is required, one operator sentence each (empty when not required); shown in `plan`, audited. */
   reasons: string[];
+  /** Every check that ran (or was skipped, with why), tripped or not: the audit record of the gate. */
+  failsafes: FailsafeCheck[];
+  /** Things the operator should see whatever the decision (they never gate by themselves). */
+  warnings: string[];
 }
+
+/** The policy fields the gate reads; failsafe fields left out take their defaults. */
+export type ApprovalPolicy = Pick<Policy, 'requireApproval' | 'maxRemovals' | 'maxRemovalRatio'> &
+  Partial<FailsafeSettings>;
+
+const ALWAYS_REASON = 'policy requires approval for every run (requireApproval: always)';
 
 /**
- * Decides whether `plan` needs approval. `always` and `never` are unconditional. `auto` requires approval when
- * the plan removes more than `maxRemovals` members in total, or when any group would lose more than
- * `maxRemovalRatio` of its current members (the accidental-mass-deletion guard). Groups with no current
- * members never trigger the ratio. Thresholds are strict: exactly at the limit is allowed.
+ * Decides whether `plan` needs approval.
+ *
+ * - `always`: required; the reasons also list every check that tripped, so the approver sees the risk.
+ * - `auto`: required when a threshold (`maxRemovals`, `maxRemovalRatio` with `minGroupSizeForRatio`,
+ *   `maxIndividualMembers`) or a failsafe trips.
+ * - `never`: the thresholds are skipped (reported as such), but a tripped failsafe (`minMembersAfter`,
+ *   `maxGroupsLosingMembersRatio`, `maxTotalRemovals`, `maxActiveUsersDropRatio`, `approveRoleGrantingGroups`)
+ *   still requires approval: fail closed. Only switching that failsafe `off` in the policy lets such a run
+ *   through unattended.
+ *
+ * Limits are strict: exactly at a limit passes. `context` carries the facts the plan does not (active-user
+ * counts, role grants, unmatched selectors); a check whose input is absent is reported as not checked.
  */
 export function evaluateApproval(
-  policy: Pick<Policy, 'requireApproval' | 'maxRemovals' | 'maxRemovalRatio'>,
-  plan: Plan,
+  policy: ApprovalPolicy,
+  plan: Pick<Plan, 'groups'>,
+  context: ApprovalContext = {},
 ): ApprovalDecision {
-  if (policy.requireApproval === 'always') {
-    return { required: true, reasons: ['policy requires approval for every run (requireApproval: always)'] };
-  }
-  if (policy.requireApproval === 'never') return { required: false, reasons: [] };
-
-  const reasons: string[] = [];
-  const removals = plan.groups.reduce((sum, group) => sum + group.toRemove.length, 0);
-  if (removals > policy.maxRemovals) {
-    reasons.push(`run would remove ${removals} members in total (more than maxRemovals ${policy.maxRemovals})`);
-  }
-  for (const group of plan.groups) {
-    const removed = group.toRemove.length;
-    if (group.currentCount === 0 || removed === 0) continue;
-    const ratio = removed / group.currentCount;
-    if (ratio > policy.maxRemovalRatio) {
-      const [actual, limit] = formatPercents(ratio, policy.maxRemovalRatio);
-      reasons.push(
-        `group ${group.groupName || group.groupId} would lose ${removed} of ${group.currentCount} members (${actual} > ${limit})`,
-      );
-    }
-  }
-  return { required: reasons.length > 0, reasons };
+  const settings = resolveFailsafeSettings(policy);
+  const thresholds =
+    policy.requireApproval === 'never'
+      ? skippedThresholds()
+      : thresholdChecks(
+          { ...settings, maxRemovals: policy.maxRemovals, maxRemovalRatio: policy.maxRemovalRatio },
+          plan.groups,
+        );
+  const failsafes = failsafeChecks(settings, plan.groups, context);
+  const reasons = [...thresholds.reasons, ...failsafes.reasons];
+  if (policy.requireApproval === 'always') reasons.unshift(ALWAYS_REASON);
+  return {
+    required: reasons.length > 0,
+    reasons,
+    failsafes: [...thresholds.checks, ...failsafes.checks],
+    warnings: planWarnings(settings, plan.groups, context),
+  };
 }
 
-// Percentages with as few decimals as possible, but enough that a ratio just over the limit does not read
-// as "20% > 20%".
-function formatPercents(actual: number, limit: number): [string, string] {
-  for (let digits = 1; digits < 6; digits++) {
-    const a = percent(actual, digits);
-    const l = percent(limit, digits);
-    if (a !== l) return [a, l];
-  }
-  return [percent(actual, 6), percent(limit, 6)];
-}
-
-function percent(ratio: number, digits: number): string {
-  return `${Number((ratio * 100).toFixed(digits)).toString()}%`;
+function skippedThresholds(): CheckResults {
+  const detail = 'not applied: requireApproval is never';
+  return {
+    checks: (['maxRemovals', 'maxRemovalRatio', 'maxIndividualMembers'] as const).map((name) => ({
+      name,
+      tripped: false,
+      detail,
+    })),
+    reasons: [],
+  };
 }

@@ -7,8 +7,20 @@
  */
 import { z } from 'zod';
 import { type Matcher, parseMatcher } from './matcher';
-import { parseDuration } from './duration';
 import { findNestingCycle, formatCycle } from './nesting-cycle';
+import { type Policy, policySchema } from './policy-schema';
+
+export {
+  APPROVAL_MODES,
+  DEFAULT_FAILSAFE_SETTINGS,
+  DEFAULT_POLICY,
+  OFF,
+  resolveFailsafeSettings,
+  type ApprovalMode,
+  type FailsafeSettings,
+  type Limit,
+  type Policy,
+} from './policy-schema';
 
 /** How a group's membership is owned. */
 export const GROUP_MODES = ['exact', 'additive', 'managed'] as const;
@@ -17,11 +29,6 @@ export const GROUP_MODES = ['exact', 'additive', 'managed'] as const;
  * only members this tool added earlier.
  */
 export type GroupMode = (typeof GROUP_MODES)[number];
-
-/** When a run must wait for a human. */
-export const APPROVAL_MODES = ['always', 'never', 'auto'] as const;
-/** `auto` requires approval only when a {@link Policy} threshold is exceeded. */
-export type ApprovalMode = (typeof APPROVAL_MODES)[number];
 
 /** Selectors that test one user attribute. */
 export const ATTRIBUTE_SELECTORS = [
@@ -50,17 +57,6 @@ export type Selector =
   | { kind: 'any' | 'all'; of: Selector[] }
   | { kind: 'not'; of: Selector };
 
-/** Approval and safety thresholds (all defaulted). */
-export interface Policy {
-  requireApproval: ApprovalMode;
-  /** Approval (in `auto`) when a run would remove more than this many members in total. */
-  maxRemovals: number;
-  /** Approval (in `auto`) when any group would lose more than this fraction of its current members. */
-  maxRemovalRatio: number;
-  /** Duration string (`90s`, `15m`, `24h`, `7d`); convert with `parseDuration`. */
-  approvalTimeout: string;
-}
-
 /** One group entry. `include` lists are normalised to `{kind: 'any'}`. */
 export interface GroupRule {
   /** The group's id or exact name, exactly as written; also the key used by nesting and `resolveDesired`. */
@@ -85,14 +81,6 @@ export interface RulesDocument {
   groups: GroupRule[];
   scim: ScimSettings;
 }
-
-/** Policy values used when the file leaves them out. */
-export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
-  requireApproval: 'auto',
-  maxRemovals: 100,
-  maxRemovalRatio: 0.2,
-  approvalTimeout: '24h',
-});
 
 /**
  * Turns zod issues into the short reasons shown after `file: path:`. Passed to every parse (including the
@@ -249,28 +237,6 @@ const selectionSchema: z.ZodType<Selector> = z.unknown().transform((input, ctx):
   }
   return delegate(selectorSchema, input, ctx);
 });
-
-const durationSchema = z.string().transform((text, ctx) => {
-  let ms: number;
-  try {
-    ms = parseDuration(text);
-  } catch (err) {
-    ctx.addIssue({ code: 'custom', message: (err as Error).message, input: text });
-    return z.NEVER;
-  }
-  if (ms <= 0) {
-    ctx.addIssue({ code: 'custom', message: 'must be longer than zero', input: text });
-    return z.NEVER;
-  }
-  return text;
-});
-
-const policySchema: z.ZodType<Policy> = strictObject({
-  requireApproval: z.enum(APPROVAL_MODES).default(DEFAULT_POLICY.requireApproval),
-  maxRemovals: z.number().int().min(0).default(DEFAULT_POLICY.maxRemovals),
-  maxRemovalRatio: z.number().min(0).max(1).default(DEFAULT_POLICY.maxRemovalRatio),
-  approvalTimeout: durationSchema.default(DEFAULT_POLICY.approvalTimeout),
-}).prefault({});
 
 const groupRuleSchema: z.ZodType<GroupRule> = strictObject({
   group: nonEmptyString,
