@@ -41,6 +41,9 @@ export const blobKeys = {
   groupPlan: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/plan/${groupId}.json`,
   planSummaries: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/plan-summaries.json`,
   changed: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/changed.json`,
+  runStats: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/stats.json`,
+  /** What the last completed run saw (the shrink guard compares against it). */
+  lastCompletedRun: () => 'state/last-completed-run.json',
   applied: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/applied/${groupId}.json`,
 };
 

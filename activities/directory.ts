@@ -3,6 +3,7 @@
  * `src/genesys/directory.ts`, so activities stay independent of the SDK's call shapes.
  */
 import type { GenesysApiUser } from '../src/core/directory-user';
+import type { RoleGrant } from '../src/core/role-grants';
 
 /** One page of `GET /api/v2/users`. */
 export interface UsersPage {
@@ -35,4 +36,6 @@ export interface GenesysDirectory {
   addMembers(groupId: string, userIds: readonly string[], version: number): Promise<number>;
   /** `DELETE /api/v2/groups/{id}/members?ids=` (≤ 50 ids); resolves with the HTTP status. */
   removeMembers(groupId: string, userIds: readonly string[]): Promise<number>;
+  /** Role + division grants held by a group as subject (`GET /api/v2/authorization/subjects/{groupId}`). */
+  getRoleGrants?(groupId: string): Promise<RoleGrant[]>;
 }

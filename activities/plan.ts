@@ -17,7 +17,9 @@ import { planGroup, type GroupPlan } from '../src/core/diff';
 import { FAILURE_TYPES } from '../src/core/failure-types';
 import { NestingError } from '../src/core/nesting-graph';
 import { buildPlan, planDigest } from '../src/core/plan';
+import { findUnmatchedSelectors } from '../src/core/failsafes';
 import { evaluateApproval } from '../src/core/policy';
+import type { GrantsByGroupId, RoleGrant } from '../src/core/role-grants';
 import type { RulesDocument } from '../src/core/rules-schema';
 import type { PlanGroupSummary } from '../workflows/messages';
 import { blobKeys, type ActivityDeps } from './deps';
@@ -30,6 +32,8 @@ import type {
   LoadChangedInput,
   LoadPlanSummariesInput,
   ResolvedTarget,
+  RunContext,
+  RunStats,
 } from './types';
 import { makeUserReads } from './user-reads';
 
@@ -55,6 +59,8 @@ export interface StoredPlanManifest {
   totals: ComputePlanResult['totals'];
   changedRef: string;
   summariesRef: string;
+  /** Every check the gate ran, tripped or not, with its detail: the record of why the run did or did not wait. */
+  failsafes: Array<{ name: string; tripped: boolean; detail: string; groupId?: string }>;
 }
 
 /** Ids per `GET /api/v2/users?id=` confirmation read. */
@@ -110,7 +116,15 @@ export function makePlanActivities(deps: ActivityDeps) {
 
     const planned = buildPlan(groupPlans);
     const digest = planDigest(planned, () => createHash('sha256'));
-    const approval = evaluateApproval(input.policy, planned);
+    const activeUsers = users.filter((u) => u.state === 'active').length;
+    const previous = await lastCompletedRun();
+    const approval = evaluateApproval(input.policy, planned, {
+      activeUsers,
+      previousActiveUsers: previous?.activeUsers,
+      roleGrantsByGroupId: await roleGrantsOfChanged(planned.groups),
+      unmatchedSelectors: findUnmatchedSelectors(doc, users),
+    });
+    await deps.blobs.put(blobKeys.runStats(ctx), { ...ctx, activeUsers } satisfies RunStats);
     const planId = `plan-${digest.slice(0, 12)}-${ctx.runId.slice(0, 8)}`;
 
     const changed: ChangedGroup[] = [];
@@ -148,6 +162,7 @@ export function makePlanActivities(deps: ActivityDeps) {
       totals: planned.totals,
       changedRef,
       summariesRef,
+      failsafes: approval.failsafes,
     };
     const planRef = (await deps.blobs.put(blobKeys.plan(ctx), manifest)).ref;
     return {
@@ -161,7 +176,41 @@ export function makePlanActivities(deps: ActivityDeps) {
       changedCount: changed.length,
       summariesRef,
       confirmedById: confirmed.length,
+      activeUsers,
+      warnings: approval.warnings,
+      failsafesTripped: approval.failsafes.filter((f) => f.tripped).map((f) => `${f.name}: ${f.detail}`),
     };
+  }
+
+  /**
+   * Role grants of the groups this plan changes (only those: a group that does not change grants nobody anything
+   * new). `undefined` when the directory cannot read grants: the role check then reports itself not checked.
+   */
+  async function roleGrantsOfChanged(groupPlans: readonly GroupPlan[]): Promise<GrantsByGroupId | undefined> {
+    const read = deps.directory.getRoleGrants?.bind(deps.directory);
+    if (!read) return undefined;
+    const grants: Record<string, RoleGrant[]> = {};
+    for (const group of groupPlans) {
+      if (group.toAdd.length + group.toRemove.length === 0) continue;
+      try {
+        grants[group.groupId] = await read(group.groupId);
+      } catch (err) {
+        throw toDirectoryFailure(err, `reading the role grants of group ${group.groupName}`);
+      }
+      heartbeat({ phase: 'role grants' });
+    }
+    return grants;
+  }
+
+  async function lastCompletedRun(): Promise<RunStats | undefined> {
+    const key = blobKeys.lastCompletedRun();
+    return (await deps.blobs.has(key)) ? deps.blobs.get<RunStats>(key) : undefined;
+  }
+
+  /** Makes this run's figures the baseline of the next run's shrink guard (called when a run completes). */
+  async function recordCompletedRun({ ctx }: { ctx: RunContext }): Promise<void> {
+    const key = blobKeys.runStats(ctx);
+    if (await deps.blobs.has(key)) await deps.blobs.put(blobKeys.lastCompletedRun(), await deps.blobs.get(key));
   }
 
   function planAll(
@@ -225,7 +274,7 @@ export function makePlanActivities(deps: ActivityDeps) {
     return (await deps.blobs.get<ChangedGroup[]>(changedRef)).slice(offset, offset + limit);
   }
 
-  return { computePlan, loadPlanSummaries, loadChangedGroups };
+  return { computePlan, loadPlanSummaries, loadChangedGroups, recordCompletedRun };
 }
 
 /** Desired members per rule key, resolved group by group with a pause (yield + heartbeat) between groups. */

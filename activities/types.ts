@@ -104,6 +104,19 @@ export interface ComputePlanResult {
   summariesRef: string;
   /** Active users listed by id after the listing missed them (they were then planned like everyone else). */
   confirmedById: number;
+  /** Active users in this snapshot (the shrink guard's figure). */
+  activeUsers: number;
+  /** Things the approver should see whatever the decision (they never gate by themselves). */
+  warnings: string[];
+  /** The failsafes that tripped, one line each (the full pass/trip record is in the stored plan). */
+  failsafesTripped: string[];
+}
+
+/** What a completed run saw, kept as the baseline of the next run's shrink guard. */
+export interface RunStats {
+  workflowId: string;
+  runId: string;
+  activeUsers: number;
 }
 
 export interface LoadPlanSummariesInput {

@@ -115,6 +115,10 @@ export interface RunStatus {
   awaitingApproval: boolean;
   approvalRequired: boolean;
   approvalReasons: string[];
+  /** What the approver should know whatever the decision (e.g. a selector matching nobody, a group emptied). */
+  warnings?: string[];
+  /** Failsafes that tripped (each also among `approvalReasons`), as `name: detail`. */
+  failsafesTripped?: string[];
   /** ISO time after which a pending approval expires. */
   approvalDeadline?: string;
   approval?: { by: string; at: string; comment?: string };

@@ -213,6 +213,8 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   const finish = async (result: ReconcileResult, phase: RunPhase): Promise<ReconcileResult> => {
     status.awaitingApproval = false;
     setPhase(phase);
+    // A run that saw the directory and left it as the rules want is the shrink guard's next baseline.
+    if (result.status === 'completed' || result.status === 'no-changes') await quick.recordCompletedRun({ ctx });
     upsertMemo({ summary: { status: result.status, planDigest: result.planDigest, totals: result.totals } });
     await audit([
       {
@@ -276,6 +278,8 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     status.totals = computed.totals;
     status.approvalRequired = computed.approvalRequired;
     status.approvalReasons = computed.approvalReasons;
+    status.warnings = computed.warnings;
+    status.failsafesTripped = computed.failsafesTripped;
     await audit([
       {
         ...base,
@@ -287,6 +291,9 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
         totals: computed.totals,
         approvalRequired: computed.approvalRequired,
         approvalReasons: computed.approvalReasons,
+        failsafesTripped: computed.failsafesTripped,
+        warnings: computed.warnings,
+        activeUsers: computed.activeUsers,
         usersInSnapshot: users.count,
         usersConfirmedById: computed.confirmedById,
       },

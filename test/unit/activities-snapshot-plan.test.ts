@@ -15,6 +15,7 @@ import type { ActivityDeps } from '../../activities/deps';
 import type { ChangedGroup, ComputePlanResult, ResolvedTarget, SnapshotUsersResult } from '../../activities/types';
 import { MemoryAuditSink } from '../../src/audit/memory-sink';
 import type { GenesysApiUser } from '../../src/core/directory-user';
+import { DEFAULT_FAILSAFE_SETTINGS } from '../../src/core/policy-schema';
 import { parseRules } from '../../src/core/rules-parse';
 import { LocalBlobStore } from '../../src/store/local-blob-store';
 import { LocalOwnershipLedger } from '../../src/store/local-ownership-ledger';
@@ -185,6 +186,7 @@ describe('computePlan', () => {
       targetsRef,
       expand: [],
       policy: {
+        ...DEFAULT_FAILSAFE_SETTINGS,
         requireApproval: 'never' as const,
         maxRemovals: 100,
         maxRemovalRatio: 1,
