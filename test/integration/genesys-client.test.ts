@@ -48,7 +48,7 @@ describe('createGenesysClient against the emulator', () => {
   });
 
   it('logs in through the gateway URL and returns status, headers and body', async () => {
-    const page = await genesys.call(() => genesys.users.getUsers({ pageSize: 5, expand: ['authorization'] }));
+    const page = await genesys.call((api) => api.users.getUsers({ pageSize: 5, expand: ['authorization'] }));
     expect(page.status).toBe(200);
     expect(page.body.entities).toHaveLength(5);
     expect(page.body.entities?.[0].authorization?.roles).toBeDefined();
@@ -77,7 +77,7 @@ describe('createGenesysClient against the emulator', () => {
   });
 
   it('logs in again once after the token is revoked', async () => {
-    await genesys.call(() => genesys.groups.getGroups({ pageSize: 1 }));
+    await genesys.call((api) => api.groups.getGroups({ pageSize: 1 }));
     emu.state.resetCalls();
     const revoked = await fetch(`${emu.url}/__emulator/tokens/revoke`, {
       method: 'POST',
@@ -86,7 +86,7 @@ describe('createGenesysClient against the emulator', () => {
     });
     expect(((await revoked.json()) as { revoked: number }).revoked).toBeGreaterThan(0);
 
-    const groups = await genesys.call(() => genesys.groups.getGroups({ pageSize: 1 }));
+    const groups = await genesys.call((api) => api.groups.getGroups({ pageSize: 1 }));
     expect(groups.status).toBe(200);
     const report = emu.state.callsReport();
     expect(report.counts['POST /oauth/token']).toBe(1);
@@ -97,19 +97,19 @@ describe('createGenesysClient against the emulator', () => {
     emu.state.revokeTokens();
     emu.state.resetCalls();
     const pages = await Promise.all(
-      Array.from({ length: 5 }, () => genesys.call(() => genesys.users.getUsers({ pageSize: 1 }))),
+      Array.from({ length: 5 }, () => genesys.call((api) => api.users.getUsers({ pageSize: 1 }))),
     );
     expect(pages.map((p) => p.status)).toEqual([200, 200, 200, 200, 200]);
     expect(emu.state.callsReport().counts['POST /oauth/token']).toBe(1);
   });
 
   it('classifies a stale group version as a conflict', async () => {
-    const listing = await genesys.call(() => genesys.groups.getGroups({ pageSize: 1 }));
+    const listing = await genesys.call((api) => api.groups.getGroups({ pageSize: 1 }));
     const group = listing.body.entities?.[0];
-    const users = await genesys.call(() => genesys.users.getUsers({ pageSize: 1 }));
+    const users = await genesys.call((api) => api.users.getUsers({ pageSize: 1 }));
     const err = await rejectionOf(
-      genesys.call(() =>
-        genesys.groups.postGroupMembers(group?.id ?? '', {
+      genesys.call((api) =>
+        api.groups.postGroupMembers(group?.id ?? '', {
           memberIds: [users.body.entities?.[0].id ?? ''],
           version: (group?.version ?? 1) - 1,
         }),
@@ -157,7 +157,7 @@ describe('rate limiting against the emulator', () => {
     let err: unknown;
     for (let i = 0; i < 12 && err === undefined; i++) {
       err = await genesys
-        .call(() => genesys.users.getUsers({ pageSize: 1 }))
+        .call((api) => api.users.getUsers({ pageSize: 1 }))
         .then(
           () => undefined,
           (e: unknown) => e,
@@ -180,7 +180,7 @@ describe('rate limiting against the emulator', () => {
     const genesys = await createGenesysClient(configFor(emu.url));
     emu.state.resetCalls();
     for (let i = 0; i < 10; i++) {
-      const page = await genesys.call(() => genesys.users.getUsers({ pageSize: 1 }));
+      const page = await genesys.call((api) => api.users.getUsers({ pageSize: 1 }));
       expect(page.status).toBe(200);
     }
     expect(emu.state.callsReport().statuses['GET /api/v2/users']).toEqual({ '200': 10 });
