@@ -40,10 +40,7 @@ const entrySchema = z
   })
   .strict();
 
-const fileSchema = z.union([
-  z.object({ clients: z.array(z.unknown()) }).strict(),
-  z.array(z.unknown()),
-]);
+const fileSchema = z.union([z.object({ clients: z.array(z.unknown()) }).strict(), z.array(z.unknown())]);
 
 /**
  * Reads the clients file and every secret it points at.
@@ -76,7 +73,11 @@ export function readGenesysClientsFile(
   entries.forEach((raw, index) => {
     const where = `${VARIABLE} clients[${index}]`;
     if (typeof raw === 'object' && raw !== null && 'clientSecret' in raw) {
-      issues.push({ variable: where, problem: 'has clientSecret: put the secret in a file (clientSecretFile) or an environment variable (clientSecretEnv), never in this file' });
+      issues.push({
+        variable: where,
+        problem:
+          'has clientSecret: put the secret in a file (clientSecretFile) or an environment variable (clientSecretEnv), never in this file',
+      });
       return;
     }
     const entry = entrySchema.safeParse(raw);
@@ -105,10 +106,14 @@ function readSmallFile(file: string): string | ConfigIssue {
   try {
     const stat = statSync(file);
     if (!stat.isFile()) return { variable: VARIABLE, problem: `is not a regular file: ${file}` };
-    if (stat.size > MAX_FILE_BYTES) return { variable: VARIABLE, problem: `is larger than ${MAX_FILE_BYTES} bytes: ${file}` };
+    if (stat.size > MAX_FILE_BYTES)
+      return { variable: VARIABLE, problem: `is larger than ${MAX_FILE_BYTES} bytes: ${file}` };
     return readFileSync(file, 'utf8');
   } catch (err) {
-    return { variable: VARIABLE, problem: `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})` };
+    return {
+      variable: VARIABLE,
+      problem: `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`,
+    };
   }
 }
 
@@ -116,7 +121,8 @@ function readSecret(file: string, variable: string): string | ConfigIssue {
   let content: string;
   try {
     const stat = statSync(file);
-    if (!stat.isFile() || stat.size > MAX_FILE_BYTES) return { variable, problem: `is not a small regular file: ${file}` };
+    if (!stat.isFile() || stat.size > MAX_FILE_BYTES)
+      return { variable, problem: `is not a small regular file: ${file}` };
     content = readFileSync(file, 'utf8');
   } catch (err) {
     return { variable, problem: `cannot be read: ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})` };

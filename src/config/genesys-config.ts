@@ -79,9 +79,9 @@ const envSchema = z
     }
     if (env.GENESYS_CLIENT_SECRET && env.GENESYS_CLIENT_SECRET_FILE) {
       issue('GENESYS_CLIENT_SECRET', 'and GENESYS_CLIENT_SECRET_FILE are both set; set exactly one');
-    } else if (env.GENESYS_CLIENT_ID && !env.GENESYS_CLIENT_SECRET && !env.GENESYS_CLIENT_SECRET_FILE) {
+    } else if (!env.GENESYS_CLIENT_SECRET && !env.GENESYS_CLIENT_SECRET_FILE && (env.GENESYS_CLIENT_ID || !pooled)) {
       issue('GENESYS_CLIENT_SECRET', 'or GENESYS_CLIENT_SECRET_FILE is required (the OAuth client secret)');
-    } else if (!env.GENESYS_CLIENT_ID && (env.GENESYS_CLIENT_SECRET || env.GENESYS_CLIENT_SECRET_FILE)) {
+    } else if (!env.GENESYS_CLIENT_ID && pooled && (env.GENESYS_CLIENT_SECRET || env.GENESYS_CLIENT_SECRET_FILE)) {
       issue('GENESYS_CLIENT_ID', 'is required when GENESYS_CLIENT_SECRET(_FILE) is set');
     }
   });
@@ -122,7 +122,8 @@ export function loadGenesysConfig(env: NodeJS.ProcessEnv = process.env): Genesys
   }
   const seen = new Set<string>();
   for (const c of clients) {
-    if (seen.has(c.clientId)) issues.push({ variable: 'GENESYS_CLIENTS_FILE', problem: `lists client ${c.clientId} twice` });
+    if (seen.has(c.clientId))
+      issues.push({ variable: 'GENESYS_CLIENTS_FILE', problem: `lists client ${c.clientId} twice` });
     seen.add(c.clientId);
   }
   if (issues.length) throw new ConfigError('Genesys', issues);

@@ -137,7 +137,12 @@ export async function createGenesysClient(
       api,
       new RateLimitPacer({ clock, ...pacerOptions }),
       () => apiClient.loginClientCredentialsGrant(cred.clientId, cred.clientSecret),
-      { clock, logger, refreshBeforeExpiryMs: opts.refreshBeforeExpiryMs ?? 60_000, loginBudgetMs: opts.loginBudgetMs ?? 120_000 },
+      {
+        clock,
+        logger,
+        refreshBeforeExpiryMs: opts.refreshBeforeExpiryMs ?? 60_000,
+        loginBudgetMs: opts.loginBudgetMs ?? 120_000,
+      },
     );
   });
   const pool = new SessionPool(sessions, {

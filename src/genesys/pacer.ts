@@ -207,12 +207,11 @@ export class RateLimitPacer {
       const backoff = Math.min(this.backoffMs * 3 ** (this.consecutive429 - 1), this.maxBackoffMs);
       const untilReset = this.known && this.windowEnd > now ? this.windowEnd : 0;
       const until =
-        obs.retryAfterSeconds !== undefined
-          ? now + obs.retryAfterSeconds * 1000
-          : Math.max(now + backoff, untilReset);
+        obs.retryAfterSeconds !== undefined ? now + obs.retryAfterSeconds * 1000 : Math.max(now + backoff, untilReset);
       this.blockedUntil = Math.max(this.blockedUntil, until);
-      // The server says the window is spent, whatever our estimate said.
-      if (this.known) this.baseUsed = Math.max(this.baseUsed, this.allowed);
+      // Without Retry-After, take the 429 to mean the window is spent, whatever our estimate said. With one, it is
+      // authoritative (the 429 may come from another bucket, e.g. a per-resource limit) and the headers stand.
+      if (this.known && obs.retryAfterSeconds === undefined) this.baseUsed = Math.max(this.baseUsed, this.allowed);
     } else if (obs.status !== undefined && obs.status < 500) {
       this.consecutive429 = 0;
     }

@@ -91,7 +91,11 @@ export class GenesysSession<A> {
    * @throws {@link GenesysApiError} for any failed request; `PacerDeadlineError` when the pacer's slot lies past
    * `deadline`; the cancellation reason when the caller is cancelled while waiting.
    */
-  async send<T>(fn: (api: A) => Promise<T>, hooks: WaitHooks | undefined, deadline: number): Promise<GenesysResponse<T>> {
+  async send<T>(
+    fn: (api: A) => Promise<T>,
+    hooks: WaitHooks | undefined,
+    deadline: number,
+  ): Promise<GenesysResponse<T>> {
     await this.pacer.acquire(hooks, deadline);
     let raw: unknown;
     try {

@@ -16,7 +16,10 @@ const workerLogger: GenesysClientLogger = {
   warn: (obj, msg) => loggerNow().warn(msg, { ...obj }),
 };
 
-function loggerNow(): { info(msg: string, meta?: Record<string, unknown>): void; warn(msg: string, meta?: Record<string, unknown>): void } {
+function loggerNow(): {
+  info(msg: string, meta?: Record<string, unknown>): void;
+  warn(msg: string, meta?: Record<string, unknown>): void;
+} {
   try {
     return Context.current().log;
   } catch {
