@@ -87,6 +87,11 @@ export interface PacerStats {
   allowed?: number;
 }
 
+/** Identifies one call let through by {@link RateLimitPacer.acquire}; hand it back to `settle`. */
+export interface PacerTicket {
+  readonly seq: number;
+}
+
 interface Pending {
   slot: number;
 }
@@ -113,10 +118,16 @@ export class RateLimitPacer {
   private windowMs = 0;
   /** Calls the server had counted in that window at the last observation, plus calls then in flight. */
   private baseUsed = 0;
+  /** The call whose answer was observed last, and the count it carried (to tell a new window from a late answer). */
+  private lastObservedSeq = -1;
+  private lastObservedCount = 0;
+  private lastObservedAt = 0;
   /** Start times of calls let through since the last observation. */
   private starts: number[] = [];
   private readonly pending = new Set<Pending>();
-  private inFlight = 0;
+  /** Sequence numbers of calls let through and not yet settled, in start order. */
+  private readonly inFlight = new Set<number>();
+  private nextSeq = 0;
   private blockedUntil = 0;
   private consecutive429 = 0;
   private gate: { promise: Promise<void>; open(): void } | undefined;
@@ -150,13 +161,13 @@ export class RateLimitPacer {
 
   /**
    * Waits for this call's slot, then counts the call as sent. Every `acquire` must be followed by exactly one
-   * {@link settle} when the request finishes, however it finishes.
+   * {@link settle} with the returned ticket when the request finishes, however it finishes.
    *
    * @param hooks - heartbeat and cancellation of the caller, used while waiting.
    * @param deadline - absolute time; a slot later than this throws {@link PacerDeadlineError} without waiting.
    * @throws the cancellation signal's reason when the caller is cancelled while waiting.
    */
-  async acquire(hooks?: WaitHooks, deadline = Number.POSITIVE_INFINITY): Promise<void> {
+  async acquire(hooks?: WaitHooks, deadline = Number.POSITIVE_INFINITY): Promise<PacerTicket> {
     for (;;) {
       throwIfCancelled(hooks);
       const now = this.clock.now();
@@ -165,10 +176,7 @@ export class RateLimitPacer {
         continue;
       }
       const slot = this.slotFrom(now);
-      if (slot <= now) {
-        this.start(now);
-        return;
-      }
+      if (slot <= now) return this.start(now);
       if (slot > deadline) throw new PacerDeadlineError(slot - now);
       const entry: Pending = { slot };
       this.pending.add(entry);
@@ -179,17 +187,14 @@ export class RateLimitPacer {
       }
       // The slot was promised against what we knew then; go if it still fits, else take a new one.
       const woke = this.clock.now();
-      if (!this.probing() && this.fitsNow(woke)) {
-        this.start(woke);
-        return;
-      }
+      if (!this.probing() && this.fitsNow(woke)) return this.start(woke);
     }
   }
 
-  /** Feeds in the outcome of a call started with {@link acquire} (success or error; headers if any). */
-  settle(obs: PacerObservation): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
-    this.observe(obs);
+  /** Feeds in the outcome of the call `ticket` started (success or error; headers if any). */
+  settle(ticket: PacerTicket, obs: PacerObservation): void {
+    this.inFlight.delete(ticket.seq);
+    this.observe(obs, ticket);
     this.openGate();
   }
 
@@ -197,9 +202,9 @@ export class RateLimitPacer {
    * Feeds in a response without settling a call (e.g. one made outside {@link acquire}). Observations without
    * rate-limit data and without a 429 change nothing but mark the service as not sending the headers.
    */
-  observe(obs: PacerObservation): void {
+  observe(obs: PacerObservation, ticket?: PacerTicket): void {
     const now = this.clock.now();
-    if (obs.rateLimit && this.paceByHeaders) this.learn(now, obs.rateLimit);
+    if (obs.rateLimit && this.paceByHeaders) this.learn(now, obs.rateLimit, ticket);
     else if (obs.status !== undefined && !obs.rateLimit) this.headerless = !this.known;
     if (obs.status === 429) {
       this.counters.throttled += 1;
@@ -217,31 +222,69 @@ export class RateLimitPacer {
     }
   }
 
-  private learn(now: number, { count, allowed, reset }: RateLimitInfo): void {
+  private learn(now: number, { count, allowed, reset }: RateLimitInfo, ticket: PacerTicket | undefined): void {
     const resetMs = Math.max(0, reset) * 1000;
+    // `reset` is whole seconds (rounding UNCONFIRMED), so the window ends by now + reset at the latest.
     const end = now + resetMs + this.resetMarginMs;
-    // Responses can arrive out of order: within the same window, never lower the estimate of what is used.
-    const sameWindow = this.known && Math.abs(end - this.windowEnd) < 1_500;
-    const estimate = count + this.inFlight; // calls still in flight may not have been counted yet
-    const before = sameWindow ? this.usedIn(0) : 0;
-    this.known = true;
-    this.headerless = false;
+    const seq = ticket?.seq ?? this.nextSeq; // without a ticket: as recent as any call so far
+    // Calls started after this one and still in flight had probably not reached the server when it counted this
+    // one; calls started before it probably had.
+    let uncounted = 0;
+    for (const other of this.inFlight) if (other > seq) uncounted += 1;
+    const estimate = count + uncounted;
     this.allowed = allowed;
     this.windowMs = Math.max(this.windowMs, resetMs, 1_000);
-    this.windowEnd = end;
-    this.baseUsed = Math.max(estimate, before);
+    if (!this.known) {
+      this.known = true;
+      this.headerless = false;
+      this.resetWindow(now, end, estimate, seq, count);
+      return;
+    }
+    if (seq < this.lastObservedSeq) {
+      // An older call's answer arriving late: it can only raise the estimate of the current window.
+      if (now < this.windowEnd) this.baseUsed = Math.max(this.baseUsed, estimate);
+      return;
+    }
+    // Past the estimated end, or a later call counted clearly lower (a few places of slack: concurrent calls can
+    // reach the server in another order than they started), or no higher a while later: a new window has begun.
+    const lower = count < this.lastObservedCount - 2;
+    const stalled = count <= this.lastObservedCount && now - this.lastObservedAt >= 250;
+    if (now >= this.windowEnd || lower || stalled) {
+      this.resetWindow(now, end, estimate, seq, count);
+      return;
+    }
+    // Same window: each answer bounds its end more tightly; never lower what it has used.
+    const usedSoFar = this.baseUsed + this.starts.filter((t) => t < this.windowEnd).length;
+    this.windowEnd = Math.min(this.windowEnd, end);
+    this.baseUsed = Math.max(estimate, Math.min(usedSoFar, allowed));
     this.starts = [];
+    this.noteObserved(now, seq, count);
   }
 
-  private start(now: number): void {
-    this.inFlight += 1;
+  private resetWindow(now: number, end: number, used: number, seq: number, count: number): void {
+    this.windowEnd = end;
+    this.baseUsed = used;
+    this.starts = [];
+    this.noteObserved(now, seq, count);
+  }
+
+  private noteObserved(now: number, seq: number, count: number): void {
+    this.lastObservedSeq = seq;
+    this.lastObservedCount = count;
+    this.lastObservedAt = now;
+  }
+
+  private start(now: number): PacerTicket {
+    const seq = this.nextSeq++;
+    this.inFlight.add(seq);
     this.counters.started += 1;
     if (this.known) this.starts.push(now);
+    return { seq };
   }
 
   /** One call at a time until a response has told us the budget (or that there are no headers). */
   private probing(): boolean {
-    return this.paceByHeaders && !this.known && !this.headerless && this.inFlight > 0;
+    return this.paceByHeaders && !this.known && !this.headerless && this.inFlight.size > 0;
   }
 
   private async waitForGate(hooks: WaitHooks | undefined): Promise<void> {

@@ -96,17 +96,21 @@ export class GenesysSession<A> {
     hooks: WaitHooks | undefined,
     deadline: number,
   ): Promise<GenesysResponse<T>> {
-    await this.pacer.acquire(hooks, deadline);
+    const ticket = await this.pacer.acquire(hooks, deadline);
     let raw: unknown;
     try {
       raw = await fn(this.api);
     } catch (rejection) {
       const err = toGenesysApiError(rejection);
-      this.pacer.settle({ rateLimit: err.rateLimit, retryAfterSeconds: err.retryAfterSeconds, status: err.status });
+      this.pacer.settle(ticket, {
+        rateLimit: err.rateLimit,
+        retryAfterSeconds: err.retryAfterSeconds,
+        status: err.status,
+      });
       throw err;
     }
     const response = toResponse<T>(raw);
-    this.pacer.settle({ rateLimit: readRateLimit(response.headers), status: response.status });
+    this.pacer.settle(ticket, { rateLimit: readRateLimit(response.headers), status: response.status });
     return response;
   }
 

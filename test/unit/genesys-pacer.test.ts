@@ -4,14 +4,14 @@ import { type FakeAnswer, FakeClock, FakeLimiter } from './genesys-fakes';
 
 /** One paced request, the way a session makes it. */
 async function paced(pacer: RateLimitPacer, server: FakeLimiter, latencyMs = 50): Promise<number> {
-  await pacer.acquire();
+  const ticket = await pacer.acquire();
   let answer: FakeAnswer;
   try {
     answer = await server.request(latencyMs);
   } catch (rejection) {
     answer = rejection as FakeAnswer;
   }
-  pacer.settle({
+  pacer.settle(ticket, {
     rateLimit: readRateLimit(answer.headers),
     retryAfterSeconds: readRetryAfter(answer.headers),
     status: answer.status,
@@ -84,8 +84,8 @@ describe('RateLimitPacer', () => {
   it('spaces concurrent callers once the budget runs low instead of releasing them together', async () => {
     const clock = new FakeClock();
     const pacer = new RateLimitPacer({ clock, reserve: 1 });
-    await clock.run(pacer.acquire());
-    pacer.settle({ rateLimit: { count: 160, allowed: 180, reset: 20 }, status: 200 });
+    const ticket1 = await clock.run(pacer.acquire());
+    pacer.settle(ticket1, { rateLimit: { count: 160, allowed: 180, reset: 20 }, status: 200 });
     const startedAt: number[] = [];
     await clock.run(
       Promise.all(Array.from({ length: 5 }, () => pacer.acquire().then(() => startedAt.push(clock.now())))),
@@ -99,8 +99,8 @@ describe('RateLimitPacer', () => {
   it('waits for the window to reset once the budget is spent', async () => {
     const clock = new FakeClock();
     const pacer = new RateLimitPacer({ clock, resetMarginMs: 500 });
-    await clock.run(pacer.acquire());
-    pacer.settle({ rateLimit: { count: 180, allowed: 180, reset: 12 }, status: 200 });
+    const ticket2 = await clock.run(pacer.acquire());
+    pacer.settle(ticket2, { rateLimit: { count: 180, allowed: 180, reset: 12 }, status: 200 });
     expect(pacer.peekDelay()).toBe(12_500);
     const t0 = clock.now();
     await clock.run(pacer.acquire());
@@ -110,18 +110,18 @@ describe('RateLimitPacer', () => {
   it('honours a 429 Retry-After, even with budget apparently left, and backs off 3 s, 9 s without one', async () => {
     const clock = new FakeClock();
     const pacer = new RateLimitPacer({ clock });
-    await clock.run(pacer.acquire());
-    pacer.settle({ rateLimit: { count: 10, allowed: 300, reset: 50 }, status: 429, retryAfterSeconds: 7 });
+    const ticket3 = await clock.run(pacer.acquire());
+    pacer.settle(ticket3, { rateLimit: { count: 10, allowed: 300, reset: 50 }, status: 429, retryAfterSeconds: 7 });
     expect(pacer.peekDelay()).toBe(7_000);
     clock.t += 7_000;
     expect(pacer.peekDelay()).toBe(0);
 
     const bare = new RateLimitPacer({ clock });
-    await clock.run(bare.acquire());
-    bare.settle({ status: 429 });
+    const ticket4 = await clock.run(bare.acquire());
+    bare.settle(ticket4, { status: 429 });
     expect(bare.peekDelay()).toBe(3_000);
-    await clock.run(bare.acquire());
-    bare.settle({ status: 429 });
+    const ticket5 = await clock.run(bare.acquire());
+    bare.settle(ticket5, { status: 429 });
     expect(bare.peekDelay()).toBe(9_000);
     expect(bare.stats().throttled).toBe(2);
   });
@@ -138,8 +138,8 @@ describe('RateLimitPacer', () => {
   it('sleeps in slices, calling onWait between them, so a long wait keeps the activity alive', async () => {
     const clock = new FakeClock();
     const pacer = new RateLimitPacer({ clock, sliceMs: 2_000 });
-    await clock.run(pacer.acquire());
-    pacer.settle({ status: 429, retryAfterSeconds: 61 });
+    const ticket6 = await clock.run(pacer.acquire());
+    pacer.settle(ticket6, { status: 429, retryAfterSeconds: 61 });
     const beats: number[] = [];
     await clock.run(pacer.acquire({ onWait: () => beats.push(clock.now()) }));
     expect(beats.length).toBeGreaterThanOrEqual(30);
@@ -150,8 +150,8 @@ describe('RateLimitPacer', () => {
   it('ends a wait as soon as the caller is cancelled, with the signal reason', async () => {
     const clock = new FakeClock();
     const pacer = new RateLimitPacer({ clock });
-    await clock.run(pacer.acquire());
-    pacer.settle({ status: 429, retryAfterSeconds: 60 });
+    const ticket7 = await clock.run(pacer.acquire());
+    pacer.settle(ticket7, { status: 429, retryAfterSeconds: 60 });
     const controller = new AbortController();
     const reason = new Error('activity cancelled');
     const t0 = clock.now();
@@ -164,8 +164,8 @@ describe('RateLimitPacer', () => {
   it('refuses a slot beyond the deadline without waiting', async () => {
     const clock = new FakeClock();
     const pacer = new RateLimitPacer({ clock });
-    await clock.run(pacer.acquire());
-    pacer.settle({ status: 429, retryAfterSeconds: 3_600 });
+    const ticket8 = await clock.run(pacer.acquire());
+    pacer.settle(ticket8, { status: 429, retryAfterSeconds: 3_600 });
     const t0 = clock.now();
     const err = await clock.run(pacer.acquire(undefined, t0 + 600_000)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PacerDeadlineError);
