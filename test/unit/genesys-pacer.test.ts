@@ -19,13 +19,25 @@ async function paced(pacer: RateLimitPacer, server: FakeLimiter, latencyMs = 50)
   return answer.status;
 }
 
-/** `total` requests from `workers` concurrent loops sharing one pacer. */
-async function workers(clock: FakeClock, pacer: RateLimitPacer, server: FakeLimiter, total: number, n: number) {
+/** `total` requests from `workers` concurrent loops sharing one pacer; `jitter` varies latency (out-of-order answers). */
+async function workers(
+  clock: FakeClock,
+  pacer: RateLimitPacer,
+  server: FakeLimiter,
+  total: number,
+  n: number,
+  jitter = false,
+) {
   let left = total;
+  let seed = 7;
+  const latency = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return jitter ? 20 + (seed % 400) : 50;
+  };
   const loop = async () => {
     while (left > 0) {
       left -= 1;
-      await paced(pacer, server);
+      await paced(pacer, server, latency());
     }
   };
   const started = clock.now();
@@ -57,6 +69,16 @@ describe('RateLimitPacer', () => {
     // 1,000 calls at 179 per minute need 5 full windows plus part of a 6th; pacing should waste little more.
     expect(seconds).toBeGreaterThan(300);
     expect(seconds).toBeLessThan(400);
+  });
+
+  it('stays within the budget when 16 loops get answers out of order (latency 20–420 ms)', async () => {
+    const clock = new FakeClock();
+    const server = new FakeLimiter(clock, 180);
+    const pacer = new RateLimitPacer({ clock });
+    const seconds = await workers(clock, pacer, server, 1_000, 16, true);
+    expect(server.throttled).toBe(0);
+    expect(server.served).toBe(1_000);
+    expect(seconds).toBeLessThan(420);
   });
 
   it('(control) the same concurrent loops without pacing do get throttled', async () => {
