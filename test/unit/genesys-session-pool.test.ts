@@ -1,3 +1,4 @@
+import { FAILURE_TYPES, toDirectoryFailure } from '../../activities/failures';
 import { GenesysApiError, GenesysAuthError } from '../../src/genesys/api-error';
 import { classifyGenesysError } from '../../src/genesys/errors';
 import { RateLimitPacer } from '../../src/genesys/pacer';
@@ -183,6 +184,11 @@ describe('SessionPool.call', () => {
     expect(err).toBeInstanceOf(GenesysApiError);
     expect((err as GenesysApiError).status).toBe(429);
     expect(classifyGenesysError(err)).toEqual({ kind: 'rate-limited', retryable: true, retryAfterSeconds: 30 });
+    // Temporal retries it (no attempt cap needed for throttling) no sooner than Retry-After says.
+    const failure = toDirectoryFailure(err, 'reading group g1');
+    expect(failure.type).toBe(FAILURE_TYPES.rateLimited);
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.nextRetryDelay).toBe(30_000);
     expect(clock.now() - t0).toBeLessThanOrEqual(300_000);
     expect(clock.now() - t0).toBeGreaterThanOrEqual(240_000);
   });
