@@ -2,10 +2,13 @@
  * Turns errors from the directory into Temporal failures with the right retry behaviour (classification by
  * `classifyGenesysError`): 429 → retry after `Retry-After`; 5xx, timeouts and network errors → backoff;
  * refused credentials → stop; other 4xx → non-retryable, so the run records the group as failed and goes on.
+ * A call interrupted because its activity was cancelled (or timed out) is neither: it is a retryable
+ * `ActivityCancelled`, never a rejected write.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { toGenesysApiError } from '../src/genesys/api-error';
 import { classifyGenesysError } from '../src/genesys/errors';
+import { WaitCancelledError } from '../src/genesys/wait';
 
 /** Failure types the workflows match in `nonRetryableErrorTypes`. */
 export const FAILURE_TYPES = {
@@ -14,6 +17,7 @@ export const FAILURE_TYPES = {
   auth: 'GenesysAuthError',
   rejected: 'GroupWriteRejected',
   conflict: 'VersionConflict',
+  cancelled: 'ActivityCancelled',
 } as const;
 
 /** Default wait when a 429 carries no `Retry-After` (the Genesys SDKs use 3 s). */
@@ -29,9 +33,22 @@ export function isVersionConflict(err: unknown): boolean {
   return !(err instanceof ApplicationFailure) && classifyGenesysError(err).kind === 'conflict';
 }
 
+function isWaitCancelled(err: unknown): err is Error {
+  return err instanceof WaitCancelledError || (err instanceof Error && err.name === 'AbortError');
+}
+
 /** Maps any error thrown while talking to Genesys to an `ApplicationFailure`. */
 export function toDirectoryFailure(err: unknown, what: string): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof CancelledFailure || isWaitCancelled(err)) {
+    // The Genesys client stopped waiting (pacer slot, 429) because this attempt was cancelled or timed out.
+    // Retryable and not a rejection: the caller must not record the group or its members as failed.
+    return ApplicationFailure.create({
+      message: `${what}: cancelled while waiting for Genesys (${err.message})`,
+      type: FAILURE_TYPES.cancelled,
+      cause: err,
+    });
+  }
   const e = toGenesysApiError(err);
   const { kind, retryAfterSeconds } = classifyGenesysError(err);
   const message = `${what}: ${e.message}${e.status ? ` (HTTP ${e.status}${e.code ? ` ${e.code}` : ''})` : ''}`;

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { optionalEnv } from './optional-env';
 import { GENESYS_REGION_HOSTS as REGION_HOSTS } from '../genesys/sdk';
 import { ConfigError, type ConfigIssue } from './config-error';
+import { readGenesysClientsFile, type GenesysCredentials } from './genesys-clients-file';
+
+export type { GenesysCredentials } from './genesys-clients-file';
 
 /** Where the SDK sends requests. */
 export type GenesysEndpoint =
@@ -30,11 +33,17 @@ export type GenesysEndpoint =
       pathPrefix?: string;
     };
 
-/** Validated Genesys settings. Contains the client secret: print it only through `maskSecrets`. */
+/** Validated Genesys settings. Contains client secrets: print them only through `maskSecrets`. */
 export interface GenesysConfig {
   endpoint: GenesysEndpoint;
+  /** The first OAuth client (the only one without a token pool). */
   clientId: string;
   clientSecret: string;
+  /**
+   * Every OAuth client of the token pool, the first being {@link clientId}: `GENESYS_CLIENT_ID` (if set) followed
+   * by the entries of `GENESYS_CLIENTS_FILE` (if set). One token and one rate-limit budget each.
+   */
+  clients: GenesysCredentials[];
 }
 
 const optional = optionalEnv;
@@ -46,6 +55,7 @@ const envSchema = z
     GENESYS_CLIENT_ID: optional,
     GENESYS_CLIENT_SECRET: optional,
     GENESYS_CLIENT_SECRET_FILE: optional,
+    GENESYS_CLIENTS_FILE: optional,
   })
   .superRefine((env, ctx) => {
     const issue = (variable: string, message: string): void => {
@@ -63,18 +73,28 @@ const envSchema = z
       const problem = gatewayUrlProblem(env.GENESYS_API_URL);
       if (problem) issue('GENESYS_API_URL', problem);
     }
-    if (!env.GENESYS_CLIENT_ID) issue('GENESYS_CLIENT_ID', 'is required (the OAuth client id)');
+    const pooled = !!env.GENESYS_CLIENTS_FILE;
+    if (!env.GENESYS_CLIENT_ID && !pooled) {
+      issue('GENESYS_CLIENT_ID', 'is required (the OAuth client id), unless GENESYS_CLIENTS_FILE lists the clients');
+    }
     if (env.GENESYS_CLIENT_SECRET && env.GENESYS_CLIENT_SECRET_FILE) {
       issue('GENESYS_CLIENT_SECRET', 'and GENESYS_CLIENT_SECRET_FILE are both set; set exactly one');
-    } else if (!env.GENESYS_CLIENT_SECRET && !env.GENESYS_CLIENT_SECRET_FILE) {
+    } else if (!env.GENESYS_CLIENT_SECRET && !env.GENESYS_CLIENT_SECRET_FILE && (env.GENESYS_CLIENT_ID || !pooled)) {
       issue('GENESYS_CLIENT_SECRET', 'or GENESYS_CLIENT_SECRET_FILE is required (the OAuth client secret)');
+    } else if (!env.GENESYS_CLIENT_ID && pooled && (env.GENESYS_CLIENT_SECRET || env.GENESYS_CLIENT_SECRET_FILE)) {
+      issue('GENESYS_CLIENT_ID', 'is required when GENESYS_CLIENT_SECRET(_FILE) is set');
     }
   });
 
 /**
- * Reads and validates the Genesys settings: exactly one of `GENESYS_REGION` / `GENESYS_API_URL`,
- * `GENESYS_CLIENT_ID`, and exactly one of `GENESYS_CLIENT_SECRET` / `GENESYS_CLIENT_SECRET_FILE` (a file path,
- * e.g. a mounted Docker/Kubernetes secret; surrounding whitespace and the trailing newline are ignored).
+ * Reads and validates the Genesys settings:
+ * - exactly one of `GENESYS_REGION` / `GENESYS_API_URL`;
+ * - `GENESYS_CLIENT_ID` with exactly one of `GENESYS_CLIENT_SECRET` / `GENESYS_CLIENT_SECRET_FILE` (a file path,
+ *   e.g. a mounted Docker/Kubernetes secret; surrounding whitespace and the trailing newline are ignored);
+ * - and/or `GENESYS_CLIENTS_FILE`: a YAML/JSON list of further OAuth clients for a token pool
+ *   (`{clientId, clientSecretFile | clientSecretEnv}` each; see `readGenesysClientsFile`). Genesys enforces rate
+ *   limits per token, so each client adds its own budget; the worker sends each call to the token free first.
+ *   Client ids must be distinct.
  *
  * @param env - variables to read; `process.env` by default.
  * @throws {@link ConfigError} naming every missing or malformed variable and why.
@@ -88,12 +108,30 @@ export function loadGenesysConfig(env: NodeJS.ProcessEnv = process.env): Genesys
     );
   }
   const e = parsed.data;
-  const secret = e.GENESYS_CLIENT_SECRET ?? readSecretFile(e.GENESYS_CLIENT_SECRET_FILE as string);
-  if (typeof secret !== 'string') throw new ConfigError('Genesys', [secret]);
+  const issues: ConfigIssue[] = [];
+  const clients: GenesysCredentials[] = [];
+  if (e.GENESYS_CLIENT_ID) {
+    const secret = e.GENESYS_CLIENT_SECRET ?? readSecretFile(e.GENESYS_CLIENT_SECRET_FILE as string);
+    if (typeof secret !== 'string') issues.push(secret);
+    else clients.push({ clientId: e.GENESYS_CLIENT_ID, clientSecret: secret });
+  }
+  if (e.GENESYS_CLIENTS_FILE) {
+    const pool = readGenesysClientsFile(e.GENESYS_CLIENTS_FILE, env);
+    if ('issues' in pool) issues.push(...pool.issues);
+    else clients.push(...pool.clients);
+  }
+  const seen = new Set<string>();
+  for (const c of clients) {
+    if (seen.has(c.clientId))
+      issues.push({ variable: 'GENESYS_CLIENTS_FILE', problem: `lists client ${c.clientId} twice` });
+    seen.add(c.clientId);
+  }
+  if (issues.length) throw new ConfigError('Genesys', issues);
   return {
     endpoint: e.GENESYS_REGION ? regionEndpoint(e.GENESYS_REGION) : gatewayEndpoint(e.GENESYS_API_URL as string),
-    clientId: e.GENESYS_CLIENT_ID as string,
-    clientSecret: secret,
+    clientId: clients[0].clientId,
+    clientSecret: clients[0].clientSecret,
+    clients,
   };
 }
 

@@ -1,40 +1,51 @@
 /**
- * The one way this project talks to Genesys Cloud: an official-SDK `ApiClient` of its own (not the SDK's shared
- * singleton), pointed at a region or a gateway URL, logged in with client credentials, plus a `call()` wrapper that
- * re-logs in on 401, paces by the rate-limit headers and turns every failure into a {@link GenesysApiError}.
+ * The one way this project talks to Genesys Cloud: one official-SDK `ApiClient` per OAuth token (not the SDK's
+ * shared singleton), pointed at a region or a gateway URL and logged in with client credentials, plus a `call()`
+ * wrapper that paces by the rate-limit headers, waits out 429s, logs in again on 401 and turns every failure
+ * into a {@link GenesysApiError}.
+ *
+ * With several OAuth clients configured (`GENESYS_CLIENTS_FILE`), each has its own token and its own pacer —
+ * Genesys enforces rate limits per token (reference §4) — and every call goes to the token that is free first.
+ * Because SDK API objects are bound to one `ApiClient`, `call` hands the chosen token's APIs to the callback.
+ *
+ * Create one client per worker process and share it between all activities: one token per OAuth client, one
+ * budget, one re-login when the token expires.
  *
  * @example
  * const genesys = await createGenesysClient(loadGenesysConfig());
- * const page = await genesys.call(() => genesys.users.getUsers({ pageSize: 500, expand: ['authorization'] }));
+ * const page = await genesys.call((api) => api.users.getUsers({ pageSize: 500, expand: ['authorization'] }));
  * page.body.entities; page.headers['inin-ratelimit-count'];
  */
-import type { GenesysConfig } from '../config/genesys-config';
-import { GenesysApiError, GenesysAuthError, toGenesysApiError } from './api-error';
-import { normalizeHeaders, readRateLimit, type ResponseHeaders } from './headers';
-import { RateLimitPacer } from './pacer';
+import type { GenesysConfig, GenesysCredentials } from '../config/genesys-config';
+import { RateLimitPacer, type PacerOptions, type PacerStats } from './pacer';
+import { SessionPool, type ThrottleEvent } from './pool';
 import { platformClient } from './sdk';
+import { GenesysSession, type GenesysClientLogger, type GenesysResponse } from './session';
+import { systemClock, type WaitClock, type WaitHooks } from './wait';
 
-/** A successful call: status and lower-cased headers (for `inin-ratelimit-*`) alongside the typed body. */
-export interface GenesysResponse<T> {
-  status: number;
-  headers: ResponseHeaders;
-  body: T;
-}
+export type { GenesysClientLogger, GenesysResponse } from './session';
+export type { ThrottleEvent } from './pool';
+export type { WaitHooks } from './wait';
 
-/** Minimal structured logger (pino-compatible). */
-export interface GenesysClientLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
+/**
+ * The SDK APIs of one token. Because extended responses are on, their methods really resolve to
+ * `{status, headers, body}` whatever their declared types say: only use them inside {@link GenesysClient.call}.
+ */
+export interface GenesysApis {
+  users: platformClient.UsersApi;
+  groups: platformClient.GroupsApi;
+  /** Role grants, e.g. `getAuthorizationSubject(groupId)` for the roles a group grants its members. */
+  authorization: platformClient.AuthorizationApi;
 }
 
 /** Options of {@link createGenesysClient}. */
 export interface GenesysClientOptions {
   /**
-   * Pacer fed by every response; `false` disables pacing (e.g. a test that wants to provoke 429s). Share one pacer
-   * only among clients that share a token.
-   * @default a new RateLimitPacer
+   * Settings of each token's pacer; `false` turns header-based pacing off (429s are still waited out), e.g. for a
+   * test that wants to provoke 429s.
+   * @default {}
    */
-  pacer?: RateLimitPacer | false;
+  pacer?: PacerOptions | false;
   /**
    * Per-request timeout.
    * @default 16_000 (the SDK's default)
@@ -45,58 +56,111 @@ export interface GenesysClientOptions {
    * @default 60_000
    */
   refreshBeforeExpiryMs?: number;
-  /** Receives one line per (re-)login. @default silent */
+  /**
+   * How long one `call` waits out 429s (honouring `Retry-After`) before throwing the 429. 0 throws the first one.
+   * @default 600_000 (10 minutes)
+   */
+  callBudgetMs?: number;
+  /**
+   * How long a login retries a throttled token endpoint (429, or 400 `invalid_request` "rate limit exceeded").
+   * Refused credentials (400 `invalid_client`) are never retried.
+   * @default 120_000
+   */
+  loginBudgetMs?: number;
+  /**
+   * Called between slices of every wait (pacer slot, 429, throttled login): the worker heartbeats the current
+   * activity and hands over its cancellation signal, so a wait never outlives the heartbeat timeout and ends on
+   * cancellation.
+   */
+  waitHooks?: WaitHooks;
+  /** Receives every 429 a call meets (for a metric). */
+  onThrottled?: (event: ThrottleEvent) => void;
+  /** Receives one line per (re-)login, throttled login and 429. @default silent */
   logger?: GenesysClientLogger;
+  /** @default the system clock */
+  clock?: WaitClock;
+}
+
+/** Per-token counters. */
+export interface GenesysTokenStats extends PacerStats {
+  clientId: string;
 }
 
 /** A logged-in Genesys client. Make API calls through {@link GenesysClient.call}. */
 export interface GenesysClient {
+  /** The first (or only) OAuth client id. */
   readonly clientId: string;
-  /** The SDK client; already configured and logged in. */
-  readonly apiClient: platformClient.ApiClientClass;
+  /** Every OAuth client id of the pool, in configuration order. */
+  readonly clientIds: readonly string[];
   /**
-   * SDK APIs bound to {@link apiClient}. Because extended responses are on, their methods really resolve to
-   * `{status, headers, body}` whatever their declared types say: always wrap them in {@link call}.
-   */
-  readonly users: platformClient.UsersApi;
-  readonly groups: platformClient.GroupsApi;
-  /**
-   * Runs one SDK call: waits for the pacer, logs in again and retries once on 401, feeds the rate-limit headers
-   * to the pacer, and resolves with status, headers and body.
+   * Runs one SDK call with the APIs of the token that is free first: waits for that token's pacer, logs in again
+   * and retries once on 401, waits out 429s within `callBudgetMs`, and resolves with status, headers and body.
    *
    * @throws {@link GenesysApiError} for every failure (classify it with `classifyGenesysError`);
-   * {@link GenesysAuthError} when a re-login is refused.
+   * {@link GenesysAuthError} when a re-login is refused; the cancellation reason of `waitHooks.signal`.
    */
-  call<T>(fn: () => Promise<T>): Promise<GenesysResponse<T>>;
-  /** Logs in again now (e.g. after rotating the secret in the config object). */
+  call<T>(fn: (api: GenesysApis) => Promise<T>): Promise<GenesysResponse<T>>;
+  /** Logs every token in again now (e.g. after rotating a secret in the config object). */
   login(): Promise<void>;
+  /** Calls, 429s and known budget per token. */
+  stats(): GenesysTokenStats[];
 }
 
 const silentLogger: GenesysClientLogger = { info: () => undefined, warn: () => undefined };
 
 /**
- * Creates a client for `config` and logs in, so wrong credentials fail here rather than on the first call.
- * Create one per worker process and reuse it: every creation costs a token request.
+ * Creates a client for `config` (one token per configured OAuth client) and logs every token in, so wrong
+ * credentials fail here rather than on the first call.
  *
- * @throws {@link GenesysAuthError} if the credentials are refused (message names the client id, never the
- * secret); {@link GenesysApiError} if the login endpoint cannot be reached or fails otherwise.
+ * @throws {@link GenesysAuthError} if credentials are refused (message names the client id, never the secret);
+ * {@link GenesysApiError} if the login endpoint cannot be reached, fails otherwise, or stays throttled.
  */
 export async function createGenesysClient(
   config: GenesysConfig,
   opts: GenesysClientOptions = {},
 ): Promise<GenesysClient> {
-  const apiClient = configuredApiClient(config, opts);
-  const session = new Session(apiClient, config, opts);
-  await session.login();
-  const users = new platformClient.UsersApi(apiClient);
-  const groups = new platformClient.GroupsApi(apiClient);
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? silentLogger;
+  const credentials: readonly GenesysCredentials[] = config.clients?.length
+    ? config.clients
+    : [{ clientId: config.clientId, clientSecret: config.clientSecret }];
+  const pacerOptions: PacerOptions = opts.pacer === false ? { paceByHeaders: false } : (opts.pacer ?? {});
+  const sessions = credentials.map((cred) => {
+    const apiClient = configuredApiClient(config, opts);
+    const api: GenesysApis = {
+      users: new platformClient.UsersApi(apiClient),
+      groups: new platformClient.GroupsApi(apiClient),
+      authorization: new platformClient.AuthorizationApi(apiClient),
+    };
+    return new GenesysSession(
+      cred.clientId,
+      api,
+      new RateLimitPacer({ clock, ...pacerOptions }),
+      () => apiClient.loginClientCredentialsGrant(cred.clientId, cred.clientSecret),
+      {
+        clock,
+        logger,
+        refreshBeforeExpiryMs: opts.refreshBeforeExpiryMs ?? 60_000,
+        loginBudgetMs: opts.loginBudgetMs ?? 120_000,
+      },
+    );
+  });
+  const pool = new SessionPool(sessions, {
+    clock,
+    logger,
+    callBudgetMs: opts.callBudgetMs ?? 600_000,
+    ...(opts.waitHooks ? { hooks: opts.waitHooks } : {}),
+    ...(opts.onThrottled ? { onThrottled: opts.onThrottled } : {}),
+  });
+  await pool.loginAll();
   return {
-    clientId: config.clientId,
-    apiClient,
-    users,
-    groups,
-    call: (fn) => session.call(fn),
-    login: () => session.login(),
+    clientId: sessions[0].clientId,
+    clientIds: sessions.map((s) => s.clientId),
+    call: (fn) => pool.call(fn),
+    login: async () => {
+      for (const s of sessions) await s.login(opts.waitHooks);
+    },
+    stats: () => sessions.map((s) => ({ clientId: s.clientId, ...s.pacer.stats() })),
   };
 }
 
@@ -133,115 +197,4 @@ function configuredApiClient(config: GenesysConfig, opts: GenesysClientOptions):
   apiClient.setReturnExtendedResponses(true);
   if (opts.timeoutMs !== undefined) apiClient.getHttpClient().setTimeout(opts.timeoutMs);
   return apiClient;
-}
-
-/** Token lifecycle and the call wrapper; one per client. */
-class Session {
-  private readonly pacer: RateLimitPacer | undefined;
-  private readonly logger: GenesysClientLogger;
-  private readonly refreshBeforeExpiryMs: number;
-  /** Bumped on every successful login; lets concurrent 401s share one re-login. */
-  private generation = 0;
-  private loginInFlight: Promise<void> | undefined;
-  /** When to log in again proactively (before the token expires). */
-  private refreshAt = 0;
-
-  constructor(
-    private readonly apiClient: platformClient.ApiClientClass,
-    private readonly config: GenesysConfig,
-    opts: GenesysClientOptions,
-  ) {
-    this.pacer = opts.pacer === false ? undefined : (opts.pacer ?? new RateLimitPacer());
-    this.logger = opts.logger ?? silentLogger;
-    this.refreshBeforeExpiryMs = opts.refreshBeforeExpiryMs ?? 60_000;
-  }
-
-  login(): Promise<void> {
-    this.loginInFlight ??= this.doLogin().finally(() => (this.loginInFlight = undefined));
-    return this.loginInFlight;
-  }
-
-  async call<T>(fn: () => Promise<T>): Promise<GenesysResponse<T>> {
-    if (Date.now() >= this.refreshAt) await this.reloginIfStale(this.generation);
-    const seen = this.generation;
-    try {
-      return await this.attempt(fn);
-    } catch (err) {
-      // Client-credentials tokens are never refreshed by the SDK: an expired or revoked token gives a 401 and we
-      // must log in again ourselves. Only once per call, so wrong permissions cannot loop.
-      if (!(err instanceof GenesysApiError) || err.status !== 401) throw err;
-      this.logger.warn({ clientId: this.config.clientId, code: err.code }, 'Genesys token refused; logging in again');
-      await this.reloginIfStale(seen);
-      return this.attempt(fn);
-    }
-  }
-
-  private async attempt<T>(fn: () => Promise<T>): Promise<GenesysResponse<T>> {
-    await this.pacer?.beforeCall();
-    let raw: unknown;
-    try {
-      raw = await fn();
-    } catch (rejection) {
-      const err = toGenesysApiError(rejection);
-      this.pacer?.observe({ rateLimit: err.rateLimit, retryAfterSeconds: err.retryAfterSeconds, status: err.status });
-      throw err;
-    }
-    const response = toResponse<T>(raw);
-    this.pacer?.observe({ rateLimit: readRateLimit(response.headers), status: response.status });
-    return response;
-  }
-
-  private reloginIfStale(seenGeneration: number): Promise<void> {
-    // Another call already logged in again since this one started: just use the new token.
-    if (this.generation !== seenGeneration) return Promise.resolve();
-    return this.login();
-  }
-
-  private async doLogin(): Promise<void> {
-    const { clientId, clientSecret } = this.config;
-    try {
-      const auth = await this.apiClient.loginClientCredentialsGrant(clientId, clientSecret);
-      // Refresh ahead of expiry, but never more than half-way through a (short, e.g. test) token's life.
-      const lifetime = Math.max(0, auth.tokenExpiryTime - Date.now());
-      this.refreshAt = auth.tokenExpiryTime - Math.min(this.refreshBeforeExpiryMs, lifetime / 2);
-      this.generation += 1;
-      this.logger.info({ clientId, expiresAt: auth.tokenExpiryTimeString }, 'Genesys login ok');
-    } catch (rejection) {
-      throw toLoginError(rejection, clientId);
-    }
-  }
-}
-
-/** Login failures reject with the raw axios error, whose request config holds the Basic credentials: keep none of it. */
-function toLoginError(rejection: unknown, clientId: string): GenesysApiError {
-  const err = toGenesysApiError(rejection);
-  const oauthError = err.code ?? '';
-  const refused =
-    err.status === 401 || (err.status === 400 && ['invalid_client', 'unauthorized_client'].includes(oauthError));
-  if (!refused) return err;
-  const reason = describeOauthBody(err.body) ?? (oauthError || 'credentials refused');
-  return new GenesysAuthError({
-    status: err.status,
-    code: err.code,
-    message: `Genesys login failed for client ${clientId}: ${reason}`,
-    correlationId: err.correlationId,
-    headers: err.headers,
-    body: err.body,
-  });
-}
-
-function describeOauthBody(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const b = body as Record<string, unknown>;
-  const text = b.error_description ?? b.description ?? b.message;
-  return typeof text === 'string' && text ? text : undefined;
-}
-
-function toResponse<T>(raw: unknown): GenesysResponse<T> {
-  if (typeof raw === 'object' && raw !== null && 'status' in raw && 'headers' in raw) {
-    const r = raw as { status: number; headers: unknown; body: T };
-    return { status: r.status, headers: normalizeHeaders(r.headers), body: r.body };
-  }
-  // Not an extended response: a call made with a different ApiClient, or a non-SDK function. Keep the body.
-  return { status: 200, headers: {}, body: raw as T };
 }

@@ -37,8 +37,8 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
 
   return {
     async listUsersPage(pageNumber: number, pageSize: number, expand: readonly string[]): Promise<UsersPage> {
-      const res = await client.call<Listing<GenesysApiUser>>(() =>
-        client.users.getUsers({
+      const res = await client.call<Listing<GenesysApiUser>>((api) =>
+        api.users.getUsers({
           pageSize,
           pageNumber,
           state: 'active',
@@ -59,8 +59,8 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
       const users: GenesysApiUser[] = [];
       for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
         const batch = ids.slice(i, i + IDS_PER_LOOKUP);
-        const res = await client.call<Listing<GenesysApiUser>>(() =>
-          client.users.getUsers({
+        const res = await client.call<Listing<GenesysApiUser>>((api) =>
+          api.users.getUsers({
             id: batch,
             pageSize: batch.length,
             state: 'active',
@@ -75,8 +75,8 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
     async listAllGroups(): Promise<GroupInfo[]> {
       const groups: GroupInfo[] = [];
       for (let pageNumber = 1; ; pageNumber++) {
-        const res = await client.call<Listing<ApiGroup>>(() =>
-          client.groups.getGroups({ pageSize: GROUPS_PAGE_SIZE, pageNumber }),
+        const res = await client.call<Listing<ApiGroup>>((api) =>
+          api.groups.getGroups({ pageSize: GROUPS_PAGE_SIZE, pageNumber }),
         );
         const body = res.body ?? {};
         groups.push(...(body.entities ?? []).map(toGroup));
@@ -85,24 +85,24 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
     },
 
     async getGroup(groupId: string): Promise<GroupInfo> {
-      const res = await client.call<ApiGroup>(() => client.groups.getGroup(groupId));
+      const res = await client.call<ApiGroup>((api) => api.groups.getGroup(groupId));
       return toGroup(res.body ?? {});
     },
 
     async getIndividuals(groupId: string): Promise<string[]> {
-      const res = await client.call<Listing<{ id?: string }>>(() => client.groups.getGroupIndividuals(groupId));
+      const res = await client.call<Listing<{ id?: string }>>((api) => api.groups.getGroupIndividuals(groupId));
       return (res.body?.entities ?? []).map((u) => String(u.id));
     },
 
     async addMembers(groupId: string, userIds: readonly string[], version: number): Promise<number> {
-      const res = await client.call(() =>
-        client.groups.postGroupMembers(groupId, { memberIds: [...userIds], version }),
+      const res = await client.call((api) =>
+        api.groups.postGroupMembers(groupId, { memberIds: [...userIds], version }),
       );
       return res.status;
     },
 
     async removeMembers(groupId: string, userIds: readonly string[]): Promise<number> {
-      const res = await client.call(() => client.groups.deleteGroupMembers(groupId, userIds.join(',')));
+      const res = await client.call((api) => api.groups.deleteGroupMembers(groupId, userIds.join(',')));
       return res.status;
     },
   };

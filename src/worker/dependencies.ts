@@ -1,18 +1,19 @@
 /**
  * Builds the activities' dependencies from the environment, the same way for `gcsync worker`, the demo and the
- * integration tests: the official SDK (region or gateway URL), the blob store and ownership ledger (local folder
+ * integration tests: the official SDK (region or gateway URL; one shared client, with a token pool when
+ * `GENESYS_CLIENTS_FILE` lists further OAuth clients), the blob store and ownership ledger (local folder
  * or PostgreSQL), the audit sink (JSONL or PostgreSQL) and the SCIM notifier (off unless `SCIM_BASE_URL`).
  * Secrets are read here, on the worker, and never leave it.
  */
 import type { ActivityDeps } from '../../activities';
 import { openAuditSink } from '../audit/factory';
 import { loadGenesysConfig } from '../config/genesys-config';
-import { createGenesysClient } from '../genesys/client';
 import { createGenesysDirectory } from '../genesys/directory';
 import { createScimNotifier } from '../scim/client';
 import { loadScimConfig } from '../scim/config';
 import { openBlobStore } from '../store/blob-store';
 import { openOwnershipLedger } from '../store/ownership-ledger';
+import { createWorkerGenesysClient } from './genesys-wiring';
 
 /** Opened dependencies plus a one-line-per-setting description with secrets masked (printed at start). */
 export interface OpenedDeps {
@@ -30,7 +31,9 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
   try {
     const genesysConfig = loadGenesysConfig(env);
     const scimConfig = loadScimConfig(env);
-    const client = await createGenesysClient(genesysConfig);
+    // One client (one token per OAuth client) for the whole process: every activity shares its budget and its
+    // re-login.
+    const client = await createWorkerGenesysClient(genesysConfig);
     const blobs = await openBlobStore(env);
     closers.push(() => blobs.close());
     const ledger = await openOwnershipLedger(env);
@@ -58,7 +61,7 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
         genesysConfig.endpoint.kind === 'gateway'
           ? `gateway ${genesysConfig.endpoint.url}`
           : `region ${genesysConfig.endpoint.region}`,
-      'genesys client id': genesysConfig.clientId,
+      'genesys client id': genesysConfig.clients.map((c) => c.clientId).join(', '),
       'genesys client secret': '****',
       storage: env.DATABASE_URL
         ? 'PostgreSQL (DATABASE_URL)'

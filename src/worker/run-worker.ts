@@ -5,6 +5,7 @@
  */
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadTemporalConfig, temporalConnectionOptions, describeTemporalConfig } from '../config/temporal-config';
+import { ConnectAbortedError, connectWithRetry } from './connect-retry';
 import { openActivityDeps } from './dependencies';
 import { ensureSearchAttributes } from './search-attributes';
 import { createReconcileWorker, WORKFLOWS_PATH } from './worker';
@@ -40,8 +41,27 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
 
   const opened = await openActivityDeps(env);
   let connection: NativeConnection | undefined;
+  // Until the worker runs, a stop signal only ends the connection retries (the runtime's own handlers stop a
+  // running worker; they do not end the process before one exists).
+  const stopping = new AbortController();
+  const stop = () => stopping.abort();
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const s of signals) process.once(s, stop);
   try {
-    connection = await NativeConnection.connect(await temporalConnectionOptions(temporalConfig));
+    const connectionOptions = await temporalConnectionOptions(temporalConfig); // a bad TLS file is not retried
+    try {
+      connection = await connectWithRetry(() => NativeConnection.connect(connectionOptions), {
+        address: temporalConfig.address,
+        print,
+        signal: stopping.signal,
+      });
+    } catch (err) {
+      if (!(err instanceof ConnectAbortedError)) throw err;
+      print(`worker stopped before connecting: ${err.message}`);
+      return;
+    } finally {
+      for (const s of signals) process.off(s, stop);
+    }
     const added = await ensureSearchAttributes(connection, temporalConfig.namespace);
     print('gcsync worker');
     print(`  temporal: ${describeTemporalConfig(temporalConfig)}`);

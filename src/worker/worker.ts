@@ -4,6 +4,7 @@
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { heartbeatTrackingInterceptor } from './activity-wait-hooks';
 
 /** Options of {@link createReconcileWorker}. */
 export interface ReconcileWorkerOptions {
@@ -28,6 +29,8 @@ export function createReconcileWorker(opts: ReconcileWorkerOptions): Promise<Wor
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(opts.deps),
+    // Lets the Genesys client's keep-alive heartbeats repeat each activity's last details (see activity-wait-hooks).
+    interceptors: { activity: [heartbeatTrackingInterceptor] },
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
   });
 }

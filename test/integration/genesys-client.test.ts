@@ -48,7 +48,7 @@ describe('createGenesysClient against the emulator', () => {
   });
 
   it('logs in through the gateway URL and returns status, headers and body', async () => {
-    const page = await genesys.call(() => genesys.users.getUsers({ pageSize: 5, expand: ['authorization'] }));
+    const page = await genesys.call((api) => api.users.getUsers({ pageSize: 5, expand: ['authorization'] }));
     expect(page.status).toBe(200);
     expect(page.body.entities).toHaveLength(5);
     expect(page.body.entities?.[0].authorization?.roles).toBeDefined();
@@ -56,9 +56,11 @@ describe('createGenesysClient against the emulator', () => {
     expect(page.headers['inin-correlation-id']).toBeDefined();
   });
 
-  it('refuses a wrong secret with a GenesysAuthError naming the client, never the secret', async () => {
+  it('refuses a wrong secret with a GenesysAuthError naming the client, never the secret, without retrying', async () => {
     const wrong = 'wrong-secret-value';
+    emu.state.resetCalls();
     const err = await rejectionOf(createGenesysClient(configFor(emu.url, wrong)));
+    expect(emu.state.callsReport().statuses['POST /oauth/token']).toEqual({ '400': 1 });
     expect(err).toBeInstanceOf(GenesysAuthError);
     const authError = err as GenesysAuthError;
     expect(authError.message).toBe(`Genesys login failed for client ${CLIENT_ID}: authentication failed`);
@@ -77,7 +79,7 @@ describe('createGenesysClient against the emulator', () => {
   });
 
   it('logs in again once after the token is revoked', async () => {
-    await genesys.call(() => genesys.groups.getGroups({ pageSize: 1 }));
+    await genesys.call((api) => api.groups.getGroups({ pageSize: 1 }));
     emu.state.resetCalls();
     const revoked = await fetch(`${emu.url}/__emulator/tokens/revoke`, {
       method: 'POST',
@@ -86,7 +88,7 @@ describe('createGenesysClient against the emulator', () => {
     });
     expect(((await revoked.json()) as { revoked: number }).revoked).toBeGreaterThan(0);
 
-    const groups = await genesys.call(() => genesys.groups.getGroups({ pageSize: 1 }));
+    const groups = await genesys.call((api) => api.groups.getGroups({ pageSize: 1 }));
     expect(groups.status).toBe(200);
     const report = emu.state.callsReport();
     expect(report.counts['POST /oauth/token']).toBe(1);
@@ -97,19 +99,19 @@ describe('createGenesysClient against the emulator', () => {
     emu.state.revokeTokens();
     emu.state.resetCalls();
     const pages = await Promise.all(
-      Array.from({ length: 5 }, () => genesys.call(() => genesys.users.getUsers({ pageSize: 1 }))),
+      Array.from({ length: 5 }, () => genesys.call((api) => api.users.getUsers({ pageSize: 1 }))),
     );
     expect(pages.map((p) => p.status)).toEqual([200, 200, 200, 200, 200]);
     expect(emu.state.callsReport().counts['POST /oauth/token']).toBe(1);
   });
 
   it('classifies a stale group version as a conflict', async () => {
-    const listing = await genesys.call(() => genesys.groups.getGroups({ pageSize: 1 }));
+    const listing = await genesys.call((api) => api.groups.getGroups({ pageSize: 1 }));
     const group = listing.body.entities?.[0];
-    const users = await genesys.call(() => genesys.users.getUsers({ pageSize: 1 }));
+    const users = await genesys.call((api) => api.users.getUsers({ pageSize: 1 }));
     const err = await rejectionOf(
-      genesys.call(() =>
-        genesys.groups.postGroupMembers(group?.id ?? '', {
+      genesys.call((api) =>
+        api.groups.postGroupMembers(group?.id ?? '', {
           memberIds: [users.body.entities?.[0].id ?? ''],
           version: (group?.version ?? 1) - 1,
         }),
@@ -153,11 +155,11 @@ describe('rate limiting against the emulator', () => {
   });
 
   it('turns a 429 into a rate-limited error with retryAfterSeconds from the Retry-After header', async () => {
-    const genesys = await createGenesysClient(configFor(emu.url), { pacer: false });
+    const genesys = await createGenesysClient(configFor(emu.url), { pacer: false, callBudgetMs: 0 });
     let err: unknown;
     for (let i = 0; i < 12 && err === undefined; i++) {
       err = await genesys
-        .call(() => genesys.users.getUsers({ pageSize: 1 }))
+        .call((api) => api.users.getUsers({ pageSize: 1 }))
         .then(
           () => undefined,
           (e: unknown) => e,
@@ -180,9 +182,107 @@ describe('rate limiting against the emulator', () => {
     const genesys = await createGenesysClient(configFor(emu.url));
     emu.state.resetCalls();
     for (let i = 0; i < 10; i++) {
-      const page = await genesys.call(() => genesys.users.getUsers({ pageSize: 1 }));
+      const page = await genesys.call((api) => api.users.getUsers({ pageSize: 1 }));
       expect(page.status).toBe(200);
     }
     expect(emu.state.callsReport().statuses['GET /api/v2/users']).toEqual({ '200': 10 });
+  });
+});
+
+describe('throttling against the emulator', () => {
+  let emu: RunningEmulator;
+
+  beforeAll(async () => {
+    emu = await startEmulator({
+      port: 0,
+      users: 10,
+      groups: 1,
+      clientId: CLIENT_ID,
+      clientSecret: SECRET,
+      rateLimitPerMinute: 6, // per window, which is 1 s here: a bucket far from 300
+      rateLimitWindowSeconds: 1,
+      quiet: true,
+    });
+  });
+
+  afterAll(async () => {
+    await emu?.close();
+  });
+
+  beforeEach(() => {
+    emu.state.resetCalls();
+  });
+
+  it('retries a throttled token endpoint (429 + Retry-After) inside the login', async () => {
+    emu.state.applyFaults({ rateLimitBurst: { count: 2, retryAfterSeconds: 1, pathPrefix: '/oauth/token' } });
+    const warnings: string[] = [];
+    const genesys = await createGenesysClient(configFor(emu.url), {
+      logger: { info: () => undefined, warn: (_o, msg) => warnings.push(msg) },
+    });
+    expect(genesys.clientId).toBe(CLIENT_ID);
+    expect(emu.state.callsReport().statuses['POST /oauth/token']).toEqual({ '200': 1, '429': 2 });
+    expect(warnings.filter((w) => w.includes('token endpoint throttled'))).toHaveLength(2);
+  });
+
+  it('paces concurrent calls by the bucket the server announces (6 per window): no 429', async () => {
+    const genesys = await createGenesysClient(configFor(emu.url));
+    emu.state.resetCalls();
+    const pages = await Promise.all(
+      Array.from({ length: 20 }, () => genesys.call((api) => api.users.getUsers({ pageSize: 1 }))),
+    );
+    expect(pages.every((p) => p.status === 200)).toBe(true);
+    expect(emu.state.callsReport().statuses['GET /api/v2/users']).toEqual({ '200': 20 });
+    expect(genesys.stats()).toEqual([expect.objectContaining({ clientId: CLIENT_ID, allowed: 6, throttled: 0 })]);
+  });
+
+  it('waits out a burst of 429s inside one call, calling the wait hooks and counting each 429', async () => {
+    const throttles: number[] = [];
+    const onWait = jest.fn();
+    const genesys = await createGenesysClient(configFor(emu.url), {
+      waitHooks: { onWait },
+      onThrottled: (e) => throttles.push(e.attempt),
+    });
+    emu.state.resetCalls();
+    emu.state.applyFaults({ rateLimitBurst: { count: 3, retryAfterSeconds: 1 } });
+    const page = await genesys.call((api) => api.users.getUsers({ pageSize: 1 }));
+    expect(page.status).toBe(200);
+    expect(throttles).toEqual([1, 2, 3]);
+    expect(onWait).toHaveBeenCalled();
+    expect(emu.state.callsReport().statuses['GET /api/v2/users']).toEqual({ '200': 1, '429': 3 });
+  });
+
+  it('ends a throttled wait when the caller is cancelled', async () => {
+    const controller = new AbortController();
+    const genesys = await createGenesysClient(configFor(emu.url), { waitHooks: { signal: () => controller.signal } });
+    emu.state.applyFaults({ rateLimitBurst: { count: 1, retryAfterSeconds: 30 } });
+    const reason = new Error('activity cancelled');
+    setTimeout(() => controller.abort(reason), 300);
+    const started = Date.now();
+    await expect(genesys.call((api) => api.users.getUsers({ pageSize: 1 }))).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    emu.state.applyFaults({}); // the burst is spent; nothing left over for the next test
+  });
+
+  it('spreads calls over a token pool, each token with its own budget', async () => {
+    // The emulator accepts one OAuth client, but keeps one budget per token (like Genesys): two sessions of the
+    // same client are two tokens. (Distinct client ids need the emulator's `extraClients`.)
+    const base = configFor(emu.url);
+    const pooled = { ...base, clients: [base.clients[0], { ...base.clients[0] }] };
+    const genesys = await createGenesysClient(pooled);
+    emu.state.resetCalls();
+    const started = Date.now();
+    const pages = await Promise.all(
+      Array.from({ length: 24 }, () => genesys.call((api) => api.users.getUsers({ pageSize: 1 }))),
+    );
+    expect(pages.every((p) => p.status === 200)).toBe(true);
+    expect(emu.state.callsReport().statuses['GET /api/v2/users']).toEqual({ '200': 24 });
+    const stats = genesys.stats();
+    expect(stats).toHaveLength(2);
+    for (const s of stats) {
+      expect(s.started).toBeGreaterThanOrEqual(8);
+      expect(s.throttled).toBe(0);
+    }
+    // 24 calls at 5 per window and token: at least 2 windows with two tokens (one token would need 4).
+    expect(Date.now() - started).toBeGreaterThan(1_000);
   });
 });

@@ -1,10 +1,12 @@
 /**
  * `gcsync worker` as operators run it: against a bare dev server (no custom search attributes) it registers them
  * through the operator API, prints its configuration with secrets masked, serves Prometheus metrics with gcsync's
- * own counters, executes runs started by `gcsync run`, and drains and exits 0 on SIGTERM.
+ * own counters, executes runs started by `gcsync run`, and drains and exits 0 on SIGTERM. Started before
+ * Temporal is reachable, it retries the connection and comes up once Temporal does.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { genesysEnvFor, startEmulator, type RunningEmulator } from '../../src/emulator';
@@ -88,4 +90,88 @@ it('registers search attributes, masks secrets, serves metrics, runs a reconcili
   expect(await exited).toBe(0);
   expect(workerOut).toContain('worker stopped');
   worker = undefined;
+});
+
+/** Spawns `gcsync worker` against `temporalAddress`, collecting its output. */
+function spawnWorker(temporalAddress: string): { child: ChildProcessWithoutNullStreams; out: () => string } {
+  let out = '';
+  const child = spawn(process.execPath, [BIN, 'worker'], {
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      GCSYNC_TASK_QUEUE: temporal.taskQueue('late'),
+      ...genesysEnvFor(emulator),
+      GCSYNC_DATA_DIR: join(dir, 'data-late'),
+      AUDIT_FILE: join(dir, 'audit-late.jsonl'),
+      DATABASE_URL: '',
+      SCIM_BASE_URL: '',
+      GCSYNC_METRICS_ADDRESS: '',
+    },
+  });
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, out: () => out };
+}
+
+/** A TCP forwarder to the test Temporal, started late on a fixed port: "Temporal comes up". */
+function forwardTo(port: number, target: string): Promise<Server> {
+  const [host, targetPort] = target.split(':');
+  const server = createServer((socket) => {
+    const upstream = connect(Number(targetPort), host);
+    socket.pipe(upstream).pipe(socket);
+    socket.on('error', () => upstream.destroy());
+    upstream.on('error', () => socket.destroy());
+  });
+  return new Promise((ready) => server.listen(port, '127.0.0.1', () => ready(server)));
+}
+
+it('started while Temporal is unreachable, retries with a log line and connects once Temporal comes up', async () => {
+  const port = await findFreePort();
+  const late = spawnWorker(`127.0.0.1:${port}`);
+  let proxy: Server | undefined;
+  try {
+    await waitFor(
+      async () => late.out(),
+      (out) => out.includes(`cannot reach Temporal at 127.0.0.1:${port}`),
+      60_000,
+    );
+    await waitFor(
+      async () => late.out(),
+      (out) => (out.match(/cannot reach Temporal/g) ?? []).length >= 2,
+      30_000,
+    );
+    expect(late.child.exitCode).toBeNull(); // still running, not exited 1
+    proxy = await forwardTo(port, temporal.address);
+    await waitFor(
+      async () => late.out(),
+      (out) => out.includes('worker running'),
+      90_000,
+    );
+    expect(late.out()).toMatch(/connected to Temporal at 127\.0\.0\.1:\d+ after \d+ attempts/);
+    const exited = new Promise<number | null>((done) => late.child.on('close', done));
+    late.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  } finally {
+    late.child.kill('SIGKILL');
+    proxy?.close();
+  }
+});
+
+it('stops cleanly on SIGTERM while still waiting for Temporal', async () => {
+  const port = await findFreePort();
+  const late = spawnWorker(`127.0.0.1:${port}`);
+  try {
+    await waitFor(
+      async () => late.out(),
+      (out) => out.includes('cannot reach Temporal'),
+      60_000,
+    );
+    const exited = new Promise<number | null>((done) => late.child.on('close', done));
+    late.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(late.out()).toContain('worker stopped before connecting');
+  } finally {
+    late.child.kill('SIGKILL');
+  }
 });

@@ -31,6 +31,7 @@ describe('loadGenesysConfig', () => {
       endpoint: { kind: 'region', region: 'eu_west_1', environment: 'mypurecloud.ie' },
       clientId: 'abc',
       clientSecret: SECRET,
+      clients: [{ clientId: 'abc', clientSecret: SECRET }],
     });
     expect(describeGenesysEndpoint(config)).toBe('region eu_west_1 (mypurecloud.ie)');
   });
@@ -147,5 +148,97 @@ describe('loadGenesysConfig', () => {
     const err = errorOf({ GENESYS_REGION: 'mars', GENESYS_CLIENT_SECRET: SECRET });
     expect(err.message).not.toContain(SECRET);
     expect(JSON.stringify(err.issues)).not.toContain(SECRET);
+  });
+
+  describe('GENESYS_CLIENTS_FILE (token pool)', () => {
+    it('adds the listed clients after GENESYS_CLIENT_ID, secrets from files (relative to the list) and env', () => {
+      writeFileSync(path.join(dir, 'secret-b'), 'secret-b\n');
+      const list = path.join(dir, 'clients.yaml');
+      writeFileSync(
+        list,
+        'clients:\n  - clientId: b\n    clientSecretFile: secret-b\n  - clientId: c\n    clientSecretEnv: SECRET_C\n',
+      );
+      const config = loadGenesysConfig({
+        GENESYS_REGION: 'us_east_1',
+        GENESYS_CLIENT_ID: 'a',
+        GENESYS_CLIENT_SECRET: SECRET,
+        GENESYS_CLIENTS_FILE: list,
+        SECRET_C: 'secret-c',
+      });
+      expect(config.clients).toEqual([
+        { clientId: 'a', clientSecret: SECRET },
+        { clientId: 'b', clientSecret: 'secret-b' },
+        { clientId: 'c', clientSecret: 'secret-c' },
+      ]);
+      expect(config.clientId).toBe('a');
+    });
+
+    it('accepts a JSON list on its own, without GENESYS_CLIENT_ID', () => {
+      const list = path.join(dir, 'clients.json');
+      writeFileSync(list, JSON.stringify([{ clientId: 'x', clientSecretEnv: 'SX' }]));
+      const config = loadGenesysConfig({ GENESYS_REGION: 'us_east_1', GENESYS_CLIENTS_FILE: list, SX: 'sx' });
+      expect(config.clients).toEqual([{ clientId: 'x', clientSecret: 'sx' }]);
+      expect(config.clientSecret).toBe('sx');
+    });
+
+    it('refuses inline secrets, duplicates, unknown fields and missing secrets, naming entry and field', () => {
+      const list = path.join(dir, 'bad.yaml');
+      writeFileSync(
+        list,
+        [
+          '- clientId: a',
+          `  clientSecret: ${SECRET}`,
+          '- clientId: b',
+          '  clientSecretEnv: UNSET_VAR',
+          '- clientId: c',
+          '  clientSecretFile: nope',
+          '- clientId: d',
+          '  secretFile: x',
+          '- clientId: e',
+        ].join('\n'),
+      );
+      const err = errorOf({ GENESYS_REGION: 'us_east_1', GENESYS_CLIENTS_FILE: list });
+      expect(err.issues.map((i) => i.variable)).toEqual([
+        'GENESYS_CLIENTS_FILE clients[0]',
+        'GENESYS_CLIENTS_FILE clients[1].clientSecretEnv',
+        'GENESYS_CLIENTS_FILE clients[2].clientSecretFile',
+        'GENESYS_CLIENTS_FILE clients[3]',
+        'GENESYS_CLIENTS_FILE clients[4]',
+      ]);
+      expect(err.message).toContain('never in this file');
+      expect(err.message).toContain('names UNSET_VAR, which is unset or empty');
+      expect(err.message).toContain('has unknown field(s) secretFile');
+      expect(err.message).not.toContain(SECRET);
+
+      const dup = path.join(dir, 'dup.yaml');
+      writeFileSync(dup, '- clientId: a\n  clientSecretEnv: SA\n');
+      const twice = errorOf({
+        GENESYS_REGION: 'us_east_1',
+        GENESYS_CLIENT_ID: 'a',
+        GENESYS_CLIENT_SECRET: 'x',
+        GENESYS_CLIENTS_FILE: dup,
+        SA: 'y',
+      });
+      expect(twice.message).toContain('lists client a twice');
+    });
+
+    it('refuses a missing, non-regular, empty or malformed list', () => {
+      expect(errorOf({ GENESYS_REGION: 'us_east_1', GENESYS_CLIENTS_FILE: path.join(dir, 'none') }).message).toContain(
+        'GENESYS_CLIENTS_FILE cannot be read',
+      );
+      expect(errorOf({ GENESYS_REGION: 'us_east_1', GENESYS_CLIENTS_FILE: dir }).message).toContain(
+        'is not a regular file',
+      );
+      const empty = path.join(dir, 'empty-list.yaml');
+      writeFileSync(empty, 'clients: []\n');
+      expect(errorOf({ GENESYS_REGION: 'us_east_1', GENESYS_CLIENTS_FILE: empty }).message).toContain(
+        'lists no clients',
+      );
+      const scalar = path.join(dir, 'scalar.yaml');
+      writeFileSync(scalar, 'just a string\n');
+      expect(errorOf({ GENESYS_REGION: 'us_east_1', GENESYS_CLIENTS_FILE: scalar }).message).toContain(
+        'must hold a list',
+      );
+    });
   });
 });

@@ -17,6 +17,8 @@ export function registerWorkerCommand(program: Command): void {
 Environment (secrets are read here, on the worker, and never enter workflow inputs, history or logs):
   GENESYS_REGION | GENESYS_API_URL   a region such as us_east_1, or a gateway/emulator URL (exactly one)
   GENESYS_CLIENT_ID, GENESYS_CLIENT_SECRET (or GENESYS_CLIENT_SECRET_FILE)
+  GENESYS_CLIENTS_FILE               YAML/JSON list of further OAuth clients for a token pool, each
+                                     {clientId, clientSecretFile | clientSecretEnv}; one token and budget each
   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, GCSYNC_TASK_QUEUE, TEMPORAL_TLS_*, TEMPORAL_API_KEY
   DATABASE_URL                       PostgreSQL for plans, snapshots, ledger and audit (else local files)
   GCSYNC_DATA_DIR, AUDIT_FILE        local folder / JSONL audit file (default ./.gcsync/...)
@@ -24,6 +26,9 @@ Environment (secrets are read here, on the worker, and never enter workflow inpu
   GCSYNC_RULES_DIR                   rulesRef paths must lie inside this folder (recommended in production)
   GCSYNC_APPLY_CONCURRENCY           groups applied at once (default 8)
   GCSYNC_READ_CONCURRENCY            directory reads in flight per activity (default 8)
+
+If Temporal is unreachable at start, the worker retries the connection (1 s doubling to 30 s) and logs each
+attempt; SIGINT/SIGTERM stops it.
 
 Examples:
   $ GENESYS_API_URL=http://127.0.0.1:8089 GENESYS_CLIENT_ID=gcsync-local \\
