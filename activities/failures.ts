@@ -10,15 +10,9 @@ import { toGenesysApiError } from '../src/genesys/api-error';
 import { classifyGenesysError } from '../src/genesys/errors';
 import { WaitCancelledError } from '../src/genesys/wait';
 
-/** Failure types the workflows match in `nonRetryableErrorTypes`. */
-export const FAILURE_TYPES = {
-  rateLimited: 'RateLimited',
-  unavailable: 'GenesysUnavailable',
-  auth: 'GenesysAuthError',
-  rejected: 'GroupWriteRejected',
-  conflict: 'VersionConflict',
-  cancelled: 'ActivityCancelled',
-} as const;
+import { FAILURE_TYPES } from '../src/core/failure-types';
+
+export { FAILURE_TYPES };
 
 /** Default wait when a 429 carries no `Retry-After` (the Genesys SDKs use 3 s). */
 const DEFAULT_RETRY_AFTER_SECONDS = 3;

@@ -8,6 +8,8 @@ export const FAILURE_TYPES = {
   auth: 'GenesysAuthError',
   rejected: 'GroupWriteRejected',
   conflict: 'VersionConflict',
+  /** A wait (pacer, 429) stopped because the activity was cancelled: retryable, never a rejected write. */
+  cancelled: 'ActivityCancelled',
   /** The users listing did not add up after every allowed re-list, or was cut short: nothing may be planned. */
   snapshotInconsistent: 'SnapshotInconsistent',
   /** Data that can never be planned from (a deterministic failure: retrying cannot help). */
