@@ -1,7 +1,11 @@
 /** Constants and checks shared by the local and PostgreSQL SCIM outboxes. */
 
-/** How long a delta key is remembered after it was recorded; far beyond any activity's retries. */
-export const SCIM_OUTBOX_KEY_RETENTION_MS = 30 * 24 * 3600 * 1000;
+/**
+ * How long a delta key is remembered after it was recorded. A key only has to outlive the retries of the activity that
+ * records it (`notifyScim`: 10 attempts of at most 5 minutes) and any zombie attempt; a week is far beyond that, and
+ * keeps a local outbox file small even for a group that changes on every run of a 5-minute schedule (~2,000 keys).
+ */
+export const SCIM_OUTBOX_KEY_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 /** Checks an id used as an outbox key or member id. */
 export function assertOutboxId(value: unknown, what: string): asserts value is string {
