@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openScimOutbox, type ScimOutbox, type ScimOutboxDelta } from '../../src/store/scim-outbox';
+import { SCIM_OUTBOX_KEY_RETENTION_MS } from '../../src/store/scim-outbox-common';
 import { LocalScimOutbox } from '../../src/store/scim-outbox-local';
 import { PostgresScimOutbox } from '../../src/store/scim-outbox-postgres';
 import { createTestSchema, type TestSchema } from '../support/postgres';
@@ -137,6 +138,16 @@ describe.each(backends)('ScimOutbox contract: %s', (_, storage) => {
     await o.record(delta('k2', [], ['a'], { at: '2026-12-02T00:00:00.000Z' }));
     expect(await o.get('idp-1')).toMatchObject({ since: '2026-12-02T00:00:00.000Z', attempts: 0, remove: ['a'] });
     expect((await o.get('idp-1'))?.lastError).toBeUndefined();
+  });
+
+  it('forgets delta keys after the retention period', async () => {
+    const old = new Date(Date.now() - SCIM_OUTBOX_KEY_RETENTION_MS - 60_000).toISOString();
+    await outbox().record(delta('ancient', ['a'], [], { at: old }));
+    await outbox().clear('idp-1', { add: ['a'], remove: [] });
+    // Any later write prunes (PostgreSQL: the first record of an instance, then at most hourly).
+    await outbox().record(delta('recent', [], ['b']));
+    expect(await outbox().record(delta('ancient', ['a'], [], { at: old }))).toBe(true);
+    expect(await outbox().record(delta('recent', [], ['b']))).toBe(false);
   });
 
   it('stores nothing for an empty delta', async () => {
