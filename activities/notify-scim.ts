@@ -9,7 +9,7 @@
  */
 import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
 import { ScimError } from '../src/scim/errors';
-import { deliverPending } from '../src/scim/outbox-delivery';
+import { deliverPending, ScimOutboxBusyError } from '../src/scim/outbox-delivery';
 import type { ScimOutbox } from '../src/store/scim-outbox';
 import type { AppliedChanges } from './apply-group';
 import { auditIds, scimDeltaKey, type ActivityDeps } from './deps';
@@ -48,6 +48,7 @@ export function makeNotifyScim(deps: ActivityDeps) {
     };
     try {
       const result = await deliverPending(deps.scim, outbox, input.idpGroupId, {
+        holder: deliveryHolder(),
         signal: Context.current().cancellationSignal,
         onChunkDone: (p) => heartbeat({ requests: before.requests + p.requests, members: before.members + p.members }),
       });
@@ -85,6 +86,13 @@ export function makeNotifyScim(deps: ActivityDeps) {
   };
 }
 
+/** Identifies this activity attempt as the holder of a group's delivery lease. */
+export function deliveryHolder(): string {
+  const info = activityInfo();
+  const run = info.workflowExecution;
+  return `${run?.workflowId ?? '-'}/${run?.runId ?? '-'}/${info.activityId}/${info.attempt}`;
+}
+
 /** The outbox, or a non-retryable failure: with SCIM on and no outbox, a failed notification would be dropped. */
 export function requireScimOutbox(deps: ActivityDeps): ScimOutbox {
   if (deps.scimOutbox) return deps.scimOutbox;
@@ -108,6 +116,9 @@ export function scimFailure(err: unknown): unknown {
       ...(err.retryAfterSeconds ? { nextRetryDelay: err.retryAfterSeconds * 1000 } : {}),
       details: [{ status: err.status, scimType: err.scimType }],
     });
+  }
+  if (err instanceof ScimOutboxBusyError) {
+    return ApplicationFailure.create({ message: err.message, type: 'ScimOutboxBusy', nonRetryable: false });
   }
   if (err instanceof TypeError || err instanceof RangeError) {
     return ApplicationFailure.create({

@@ -6,10 +6,10 @@
 import { Context, heartbeat } from '@temporalio/activity';
 import type { IdpOutOfSyncGroup } from '../workflows/messages';
 import { ScimError } from '../src/scim/errors';
-import { deliverPending } from '../src/scim/outbox-delivery';
+import { deliverPending, ScimOutboxBusyError } from '../src/scim/outbox-delivery';
 import type { ScimOutboxSummary } from '../src/store/scim-outbox';
 import { auditIds, type ActivityDeps } from './deps';
-import { requireScimOutbox, scimFailure } from './notify-scim';
+import { deliveryHolder, requireScimOutbox, scimFailure } from './notify-scim';
 import type { RunContext } from './types';
 
 /** Input of `deliverScimOutbox`. */
@@ -74,6 +74,7 @@ export function makeScimOutboxActivities(deps: ActivityDeps) {
       }
       try {
         const sent = await deliverPending(deps.scim, outbox, entry.idpGroupId, {
+          holder: deliveryHolder(),
           signal,
           onChunkDone: (p) => heartbeat({ group: index, groups: entries.length, ...p }),
         });
@@ -92,10 +93,13 @@ export function makeScimOutboxActivities(deps: ActivityDeps) {
           },
         ]);
       } catch (err) {
-        const contained = err instanceof ScimError ? err.kind !== 'cancelled' : isInputError(err);
+        const contained =
+          err instanceof ScimError ? err.kind !== 'cancelled' : err instanceof ScimOutboxBusyError || isInputError(err);
         if (!contained) throw scimFailure(err);
         const message = (err as Error).message;
-        if (err instanceof ScimError && err.retryable) {
+        if (err instanceof ScimOutboxBusyError) {
+          // Another run is delivering this group right now: not a failure of the IdP, and nothing to record.
+        } else if (err instanceof ScimError && err.retryable) {
           unavailable += 1;
           lastUnavailable = message;
         } else {

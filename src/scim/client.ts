@@ -61,6 +61,8 @@ export interface NotifyGroupResult {
 
 /** Sends group-membership deltas to one IdP SCIM endpoint. */
 export interface ScimNotifier {
+  /** Per-request timeout in ms (the longest a single PATCH can take), when known. */
+  readonly requestTimeoutMs?: number;
   /**
    * Sends the delta for one group as PatchOp chunks, one request at a time, in order, without retrying: the caller's
    * retry policy (Temporal) owns retries, and resumes through `startChunk`.
@@ -100,6 +102,7 @@ export function createScimNotifier(config: ScimConfig): ScimNotifier {
   });
 
   return {
+    requestTimeoutMs: config.timeoutMs,
     async notifyGroup(input) {
       if (typeof input.idpGroupId !== 'string' || input.idpGroupId === '') {
         throw new TypeError('idpGroupId must be a non-empty string');

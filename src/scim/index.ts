@@ -19,5 +19,5 @@ export { chunkMemberChanges } from './patch-ops';
 export type { MemberChangeChunk } from './patch-ops';
 export { clearDelivered, mergeDelta, pendingDelta } from './outbox-delta';
 export type { MemberDelta, PendingOp, PendingOps } from './outbox-delta';
-export { deliverPending } from './outbox-delivery';
+export { deliverPending, leaseTtlMs, ScimOutboxBusyError } from './outbox-delivery';
 export type { DeliverPendingOptions, DeliverPendingResult } from './outbox-delivery';

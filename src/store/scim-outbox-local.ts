@@ -26,6 +26,9 @@ interface OutboxFile {
   ops: Record<string, PendingOp>;
   /** Delta keys recorded, with their time; kept after the ops are delivered so a late retry stays a no-op. */
   keys: Record<string, string>;
+  /** Delivery lease: who holds it, until when (ISO). */
+  leaseHolder?: string;
+  leaseUntil?: string;
 }
 
 /**
@@ -77,6 +80,33 @@ export class LocalScimOutbox implements ScimOutbox {
       if (left === 0) resetFailures(file);
     });
     return left;
+  }
+
+  /** See {@link ScimOutbox.claim}. */
+  async claim(idpGroupId: string, holder: string, ttlMs: number): Promise<boolean> {
+    assertOutboxId(holder, 'lease holder');
+    let held = true;
+    await this.update(idpGroupId, (file) => {
+      if (Object.keys(file.ops).length === 0) return;
+      const now = Date.now();
+      const taken = file.leaseHolder !== undefined && file.leaseHolder !== holder;
+      if (taken && Date.parse(file.leaseUntil ?? '') > now) {
+        held = false;
+        return;
+      }
+      file.leaseHolder = holder;
+      file.leaseUntil = new Date(now + ttlMs).toISOString();
+    });
+    return held;
+  }
+
+  /** See {@link ScimOutbox.release}. */
+  async release(idpGroupId: string, holder: string): Promise<void> {
+    await this.update(idpGroupId, (file) => {
+      if (file.leaseHolder !== holder) return;
+      delete file.leaseHolder;
+      delete file.leaseUntil;
+    });
   }
 
   /** See {@link ScimOutbox.markFailed}. */
@@ -180,6 +210,8 @@ function summaryOf(file: OutboxFile): ScimOutboxSummary {
 
 function resetFailures(file: OutboxFile): void {
   delete file.since;
+  delete file.leaseHolder;
+  delete file.leaseUntil;
   delete file.lastError;
   delete file.lastAttemptAt;
   file.attempts = 0;

@@ -72,7 +72,9 @@ export class PostgresScimOutbox implements ScimOutbox {
            since timestamptz not null,
            attempts integer not null default 0,
            last_error text,
-           last_attempt_at timestamptz
+           last_attempt_at timestamptz,
+           lease_holder text,
+           lease_until timestamptz
          )`,
         `create table if not exists ${this.sql.ops} (
            idp_group_id text not null,
@@ -155,6 +157,37 @@ export class PostgresScimOutbox implements ScimOutbox {
       if (left.size === 0) await client.query(`delete from ${this.sql.entries} where idp_group_id = $1`, [idpGroupId]);
       return left.size;
     });
+  }
+
+  /** See {@link ScimOutbox.claim}. One conditional update; the database clock decides expiry for every worker. */
+  async claim(idpGroupId: string, holder: string, ttlMs: number): Promise<boolean> {
+    assertOutboxId(idpGroupId, 'idpGroupId');
+    assertOutboxId(holder, 'lease holder');
+    await this.init();
+    const { rows } = await this.db.pool.query<{ held: boolean }>(
+      `with claimed as (
+         update ${this.sql.entries}
+         set lease_holder = $2, lease_until = now() + $3 * interval '1 millisecond'
+         where idp_group_id = $1 and (lease_holder is null or lease_holder = $2 or lease_until <= now())
+         returning 1
+       )
+       select exists (select 1 from claimed) or not exists (
+         select 1 from ${this.sql.entries} where idp_group_id = $1
+       ) as held`,
+      [idpGroupId, holder, ttlMs],
+    );
+    return rows[0].held;
+  }
+
+  /** See {@link ScimOutbox.release}. */
+  async release(idpGroupId: string, holder: string): Promise<void> {
+    assertOutboxId(idpGroupId, 'idpGroupId');
+    await this.init();
+    await this.db.pool.query(
+      `update ${this.sql.entries} set lease_holder = null, lease_until = null
+       where idp_group_id = $1 and lease_holder = $2`,
+      [idpGroupId, holder],
+    );
   }
 
   /** See {@link ScimOutbox.markFailed}. */

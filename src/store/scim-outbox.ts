@@ -69,6 +69,16 @@ export interface ScimOutbox {
    * @returns the operations still pending for the group.
    */
   clear(idpGroupId: string, delivered: { add: readonly string[]; remove: readonly string[] }): Promise<number>;
+  /**
+   * Takes or renews the group's delivery lease for `ttlMs`, so that two deliverers (overlapping runs, a timed-out
+   * attempt still running) never send the same group's ops concurrently, where a stale op could reach the IdP after a
+   * newer one. Nothing pending → true (nothing to guard). A lease past its time may be taken by anyone.
+   *
+   * @returns true when `holder` holds the lease now, false when another holder's lease is still valid.
+   */
+  claim(idpGroupId: string, holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives up the lease if `holder` has it; no-op otherwise. */
+  release(idpGroupId: string, holder: string): Promise<void>;
   /** Records a failed delivery (message and time) on a pending entry; no-op when nothing is pending. */
   markFailed(idpGroupId: string, error: string, at?: string): Promise<void>;
   /** Every group with pending operations, oldest `since` first (then by IdP group id). */

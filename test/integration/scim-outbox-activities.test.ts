@@ -282,6 +282,36 @@ describe('SCIM outbox activities against a scimmy peer', () => {
     expect(await deps.scimOutbox.list()).toHaveLength(groups);
   });
 
+  it('never delivers a group while another run holds its delivery lease', async () => {
+    server.createGroup('idp-1', 'Sales', []);
+    await deps.scimOutbox.record({
+      key: 'k0',
+      idpGroupId: 'idp-1',
+      groupId: 'g-1',
+      groupName: 'Sales',
+      add: ['a'],
+      remove: [],
+    });
+    expect(await deps.scimOutbox.claim('idp-1', 'other-run', 60_000)).toBe(true);
+    const { deliverScimOutbox } = makeScimOutboxActivities(deps);
+
+    const busy = await runActivity(deliverScimOutbox, { ctx: run1 });
+    expect(busy.delivered).toEqual([]);
+    expect(busy.pending).toEqual([expect.objectContaining({ groupId: 'g-1', ops: 1 })]);
+    expect(busy.pending[0].lastError).toMatch(/in progress elsewhere/);
+    const failure = await failedAttempt(activityEnv(), async () =>
+      makeNotifyScim(deps)(await notifyInput(run2, ['b'], [])),
+    );
+    expect(failure).toMatchObject({ type: 'ScimOutboxBusy', nonRetryable: false });
+    expect(server.requests).toEqual([]);
+    expect((await deps.scimOutbox.get('idp-1'))?.attempts).toBe(0); // not an IdP failure
+
+    await deps.scimOutbox.release('idp-1', 'other-run');
+    const done = await runActivity(deliverScimOutbox, { ctx: run2 });
+    expect(done.delivered).toEqual([{ groupId: 'g-1', idpGroupId: 'idp-1', ops: 2 }]);
+    expect(sorted(server.members('idp-1'))).toEqual(['a', 'b']);
+  });
+
   it('stores nothing and delivers nothing when SCIM is off', async () => {
     const off = { ...deps, scim: undefined };
     const input = await notifyInput(run1, ['n-1'], []);

@@ -150,6 +150,26 @@ describe.each(backends)('ScimOutbox contract: %s', (_, storage) => {
     expect(await outbox().record(delta('recent', [], ['b']))).toBe(false);
   });
 
+  it('grants one delivery lease per group at a time: renewable by its holder, free once released or expired', async () => {
+    const [a, b] = [outbox(), outbox()];
+    expect(await a.claim('idp-1', 'A', 60_000)).toBe(true); // nothing pending: nothing to guard
+    await a.record(delta('k1', ['x'], []));
+    expect(await a.claim('idp-1', 'A', 60_000)).toBe(true);
+    expect(await b.claim('idp-1', 'B', 60_000)).toBe(false);
+    expect(await a.claim('idp-1', 'A', 60_000)).toBe(true); // renewal
+    await b.release('idp-1', 'B'); // not the holder: no effect
+    expect(await b.claim('idp-1', 'B', 60_000)).toBe(false);
+    await a.release('idp-1', 'A');
+    expect(await b.claim('idp-1', 'B', 1)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await a.claim('idp-1', 'A', 60_000)).toBe(true); // B's lease expired
+    // Delivered: the lease goes with the entry, and new ops start unleased.
+    await a.clear('idp-1', { add: ['x'], remove: [] });
+    await b.record(delta('k2', ['y'], []));
+    expect(await b.claim('idp-1', 'B', 60_000)).toBe(true);
+    expect(await a.claim('idp-2', 'A', 60_000)).toBe(true); // leases are per group
+  });
+
   it('stores nothing for an empty delta', async () => {
     const o = outbox();
     expect(await o.record(delta('k1', [], []))).toBe(true);
