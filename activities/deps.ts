@@ -3,6 +3,7 @@ import type { AuditSink } from '../src/audit/sink';
 import type { ScimNotifier } from '../src/scim/client';
 import type { BlobStore } from '../src/store/blob-store';
 import type { OwnershipLedger } from '../src/store/ownership-ledger';
+import type { ScimOutbox } from '../src/store/scim-outbox';
 import type { GenesysDirectory } from './directory';
 import type { RunContext } from './types';
 
@@ -13,6 +14,11 @@ export interface ActivityDeps {
   ledger: OwnershipLedger;
   /** Undefined when `SCIM_BASE_URL` is unset: notifications are off. */
   scim?: ScimNotifier;
+  /**
+   * Durable outbox of SCIM notifications the IdP has not accepted yet; required whenever `scim` is set (the SCIM
+   * activities fail as misconfigured without it, rather than drop a notification).
+   */
+  scimOutbox?: ScimOutbox;
   /** Folder that relative `rulesRef` paths are resolved against (default: the worker's working directory). */
   rulesDir?: string;
   /** Groups applied at once when the run does not override it. */
@@ -53,4 +59,9 @@ export const auditIds = {
     `${c.workflowId}/${c.runId}/membership/${groupId}/${op}/${userId}`,
   groupFailed: (c: RunContext, groupId: string) => `${c.workflowId}/${c.runId}/group-failed/${groupId}`,
   scim: (c: RunContext, groupId: string, outcome: string) => `${c.workflowId}/${c.runId}/scim/${groupId}/${outcome}`,
+  scimOutbox: (c: RunContext, groupId: string, outcome: 'delivered' | 'pending' | 'skipped') =>
+    `${c.workflowId}/${c.runId}/scim-outbox/${groupId}/${outcome}`,
 };
+
+/** Idempotency key of a group's applied delta in the SCIM outbox: one per run and group. */
+export const scimDeltaKey = (c: RunContext, groupId: string) => `${c.workflowId}/${c.runId}/${groupId}`;

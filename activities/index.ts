@@ -8,6 +8,7 @@ import { makeNotifyScim } from './notify-scim';
 import { makePlanActivities } from './plan';
 import { makePrepareRun } from './prepare-run';
 import { makeRecordAudit } from './record-audit';
+import { makeScimOutboxActivities } from './scim-outbox';
 import { makeSnapshotActivities } from './snapshot';
 
 export type { ActivityDeps } from './deps';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...makePlanActivities(deps),
     applyGroup: makeApplyGroup(deps),
     notifyScim: makeNotifyScim(deps),
+    ...makeScimOutboxActivities(deps),
     recordAudit: makeRecordAudit(deps),
   };
 }

@@ -127,6 +127,24 @@ export interface RunStatus {
   refusedApprovals: { by: string; at: string; planDigest: string }[];
   progress: { groupsDone: number; groupsTotal: number; added: number; removed: number; failedGroups: number };
   error?: string;
+  /** Groups whose changes the IdP has not accepted yet (kept in the SCIM outbox); absent or empty when in sync. */
+  idpOutOfSync?: IdpOutOfSyncGroup[];
+}
+
+/**
+ * A group whose membership changes are applied in Genesys but still pending at the IdP (SCIM outbox), e.g. after an
+ * IdP outage longer than every retry or a rejected notification. Each run tries again; until then the IdP is behind.
+ */
+export interface IdpOutOfSyncGroup {
+  groupId: string;
+  groupName: string;
+  idpGroupId: string;
+  /** Member changes still to deliver. */
+  ops: number;
+  /** ISO time of the oldest pending change. */
+  since: string;
+  /** Why the last delivery failed (secret-free). */
+  lastError: string;
 }
 
 /** One group's line in the plan. Ids of the changed members are in the stored plan, not here. */
@@ -179,6 +197,8 @@ export interface ReconcileResult {
   /** Outcomes left out of `groups` to keep the result small. */
   groupsOmitted?: number;
   error?: string;
+  /** Groups still pending at the IdP when the run ended (see {@link IdpOutOfSyncGroup}); `gcsync run` exits 3. */
+  idpOutOfSync?: IdpOutOfSyncGroup[];
 }
 
 /** Signals, for the Web UI's "Send a Signal" (the UI bundled with the CLI cannot send Updates). */

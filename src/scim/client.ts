@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import axios, { type AxiosResponse } from 'axios';
 import type { ScimConfig } from './config';
 import { httpError, isScimSuccess, redactor, transportError, type ScimRequestSite } from './errors';
-import { buildMemberPatches } from './patch-ops';
+import { buildMemberPatches, chunkMemberChanges } from './patch-ops';
 
 /** Input for {@link ScimNotifier.notifyGroup}. */
 export interface NotifyGroupInput {
@@ -39,6 +39,10 @@ export interface ScimChunkProgress {
   chunkSize: number;
   /** HTTP status the peer answered for this chunk. */
   status: number;
+  /** Member ids this chunk removed (now applied at the peer). */
+  removed: string[];
+  /** Member ids this chunk added (now applied at the peer). */
+  added: string[];
 }
 
 /** Outcome of a fully successful {@link ScimNotifier.notifyGroup}. */
@@ -57,6 +61,8 @@ export interface NotifyGroupResult {
 
 /** Sends group-membership deltas to one IdP SCIM endpoint. */
 export interface ScimNotifier {
+  /** Per-request timeout in ms (the longest a single PATCH can take), when known. */
+  readonly requestTimeoutMs?: number;
   /**
    * Sends the delta for one group as PatchOp chunks, one request at a time, in order, without retrying: the caller's
    * retry policy (Temporal) owns retries, and resumes through `startChunk`.
@@ -96,17 +102,15 @@ export function createScimNotifier(config: ScimConfig): ScimNotifier {
   });
 
   return {
+    requestTimeoutMs: config.timeoutMs,
     async notifyGroup(input) {
       if (typeof input.idpGroupId !== 'string' || input.idpGroupId === '') {
         throw new TypeError('idpGroupId must be a non-empty string');
       }
       const chunkSize = input.chunkSize ?? config.chunkSize;
-      const bodies = buildMemberPatches({
-        add: input.add,
-        remove: input.remove,
-        chunkSize,
-        displayNames: input.displayNames,
-      });
+      const patchInput = { add: input.add, remove: input.remove, chunkSize, displayNames: input.displayNames };
+      const bodies = buildMemberPatches(patchInput);
+      const members = chunkMemberChanges(patchInput);
       const totalChunks = bodies.length;
       const startChunk = input.startChunk ?? 0;
       if (!Number.isSafeInteger(startChunk) || startChunk < 0 || startChunk > totalChunks) {
@@ -122,7 +126,13 @@ export function createScimNotifier(config: ScimConfig): ScimNotifier {
         result.requests++;
         result.ops += body.Operations.length;
         result.statuses.push(status);
-        await input.onChunkDone?.(index, { totalChunks, chunkSize, status });
+        await input.onChunkDone?.(index, {
+          totalChunks,
+          chunkSize,
+          status,
+          removed: members[index].remove,
+          added: members[index].add,
+        });
       }
       return result;
     },

@@ -15,3 +15,9 @@ export type { NotifyGroupInput, NotifyGroupResult, ScimChunkProgress, ScimNotifi
 export { ScimError } from './errors';
 export type { ScimErrorInfo, ScimErrorKind } from './errors';
 export { RedactedSecret } from './secret';
+export { chunkMemberChanges } from './patch-ops';
+export type { MemberChangeChunk } from './patch-ops';
+export { clearDelivered, mergeDelta, pendingDelta } from './outbox-delta';
+export type { MemberDelta, PendingOp, PendingOps } from './outbox-delta';
+export { deliverPending, leaseTtlMs, ScimOutboxBusyError } from './outbox-delivery';
+export type { DeliverPendingOptions, DeliverPendingResult } from './outbox-delivery';

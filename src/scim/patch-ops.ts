@@ -68,6 +68,31 @@ type MemberChange = { kind: 'remove'; id: string } | { kind: 'add'; id: string }
  * @throws RangeError if `chunkSize` is not a positive integer.
  */
 export function buildMemberPatches(input: BuildMemberPatchesInput): ScimPatchBody[] {
+  return chunkChanges(input).map((chunk) => toBody(chunk, input.displayNames));
+}
+
+/** The member ids one PatchOp body carries (see {@link chunkMemberChanges}). */
+export interface MemberChangeChunk {
+  /** Ids removed by this body, in wire order. */
+  remove: string[];
+  /** Ids added by this body, in wire order. */
+  add: string[];
+}
+
+/**
+ * The member ids each body of {@link buildMemberPatches} carries, index for index, for the same input: what a caller
+ * may consider delivered once the peer has accepted that body (e.g. to clear it from an outbox).
+ *
+ * @throws TypeError / RangeError exactly as {@link buildMemberPatches}.
+ */
+export function chunkMemberChanges(input: BuildMemberPatchesInput): MemberChangeChunk[] {
+  return chunkChanges(input).map((chunk) => ({
+    remove: chunk.filter((c) => c.kind === 'remove').map((c) => c.id),
+    add: chunk.filter((c) => c.kind === 'add').map((c) => c.id),
+  }));
+}
+
+function chunkChanges(input: BuildMemberPatchesInput): MemberChange[][] {
   const chunkSize = input.chunkSize ?? DEFAULT_SCIM_CHUNK_SIZE;
   if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
     throw new RangeError(`chunkSize must be a positive integer, got ${String(chunkSize)}`);
@@ -78,11 +103,9 @@ export function buildMemberPatches(input: BuildMemberPatchesInput): ScimPatchBod
     ...uniqueIds(input.add, 'add').map((id): MemberChange => ({ kind: 'add', id })),
   ];
 
-  const bodies: ScimPatchBody[] = [];
-  for (let start = 0; start < changes.length; start += chunkSize) {
-    bodies.push(toBody(changes.slice(start, start + chunkSize), input.displayNames));
-  }
-  return bodies;
+  const chunks: MemberChange[][] = [];
+  for (let start = 0; start < changes.length; start += chunkSize) chunks.push(changes.slice(start, start + chunkSize));
+  return chunks;
 }
 
 /** The filtered path that targets exactly one member; the id is a JSON string literal, as SCIM filters require. */

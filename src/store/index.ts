@@ -1,4 +1,4 @@
-/** Public API of the store module: claim-check blobs and the managed-mode ownership ledger. */
+/** Public API of the store module: claim-check blobs, the managed-mode ownership ledger and the SCIM outbox. */
 export { DEFAULT_DATA_DIR, openBlobStore } from './blob-store';
 export type { BlobPutResult, BlobStore, StoreEnv } from './blob-store';
 export { LocalBlobStore } from './local-blob-store';
@@ -13,3 +13,10 @@ export type { LocalOwnershipLedgerOptions } from './local-ownership-ledger';
 export { DEFAULT_LEDGER_TABLE, PostgresOwnershipLedger } from './postgres-ownership-ledger';
 export type { PostgresOwnershipLedgerOptions } from './postgres-ownership-ledger';
 export type { PgConnection } from './pg';
+export { openScimOutbox } from './scim-outbox';
+export type { ScimOutbox, ScimOutboxDelta, ScimOutboxEntry, ScimOutboxSummary } from './scim-outbox';
+export { SCIM_OUTBOX_KEY_RETENTION_MS } from './scim-outbox-common';
+export { LocalScimOutbox } from './scim-outbox-local';
+export type { LocalScimOutboxOptions } from './scim-outbox-local';
+export { DEFAULT_SCIM_OUTBOX_TABLE, PostgresScimOutbox } from './scim-outbox-postgres';
+export type { PostgresScimOutboxOptions } from './scim-outbox-postgres';

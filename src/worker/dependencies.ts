@@ -13,6 +13,7 @@ import { createScimNotifier } from '../scim/client';
 import { loadScimConfig } from '../scim/config';
 import { openBlobStore } from '../store/blob-store';
 import { openOwnershipLedger } from '../store/ownership-ledger';
+import { openScimOutbox } from '../store/scim-outbox';
 import { createWorkerGenesysClient } from './genesys-wiring';
 
 /** Opened dependencies plus a one-line-per-setting description with secrets masked (printed at start). */
@@ -50,7 +51,7 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
       blobs,
       ledger,
       audit,
-      ...(scimConfig ? { scim: createScimNotifier(scimConfig) } : {}),
+      ...(scimConfig ? { scim: createScimNotifier(scimConfig), scimOutbox: await openScimOutbox(env, closers) } : {}),
       ...(env.GCSYNC_RULES_DIR ? { rulesDir: env.GCSYNC_RULES_DIR } : {}),
       ...(Number.isInteger(concurrency) && concurrency > 0 ? { defaultConcurrency: concurrency } : {}),
       ...(Number.isInteger(usersPageSize) && usersPageSize > 0 && usersPageSize <= 500 ? { usersPageSize } : {}),

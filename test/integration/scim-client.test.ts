@@ -207,7 +207,14 @@ describe('SCIM notifier against a scimmy peer', () => {
         ...input,
         onChunkDone: (index, progress) => {
           done.push(index);
-          expect(progress).toEqual({ totalChunks: 4, chunkSize: 2, status: 200 });
+          // Removes come first: chunk 0 carries u-0 and u-1, chunk 1 u-2 and u-3.
+          expect(progress).toEqual({
+            totalChunks: 4,
+            chunkSize: 2,
+            status: 200,
+            removed: ids('u', 4).slice(index * 2, index * 2 + 2),
+            added: [],
+          });
           if (index === 1) server.failNext(503);
         },
       }),

@@ -1,6 +1,7 @@
 import {
   PATCH_OP_SCHEMA,
   buildMemberPatches,
+  chunkMemberChanges,
   memberValuePath,
   type ScimMemberOperation,
   type ScimPatchBody,
@@ -152,5 +153,30 @@ describe('memberValuePath', () => {
       'members[value eq "2c9a7f0e-1b2c-4d3e-8f90-a1b2c3d4e5f6"]',
     );
     expect(memberValuePath('we"ird\\id')).toBe('members[value eq "we\\"ird\\\\id"]');
+  });
+});
+
+describe('chunkMemberChanges', () => {
+  it('names the ids each body of buildMemberPatches carries, index for index', () => {
+    const input = { add: ids('a', 5), remove: ids('r', 4), chunkSize: 3 };
+    const chunks = chunkMemberChanges(input);
+    const bodies = buildMemberPatches(input);
+    expect(chunks).toHaveLength(bodies.length);
+    expect(chunks).toEqual([
+      { remove: ['r0', 'r1', 'r2'], add: [] },
+      { remove: ['r3'], add: ['a0', 'a1'] },
+      { remove: [], add: ['a2', 'a3', 'a4'] },
+    ]);
+    chunks.forEach((chunk, i) => {
+      expect(sequence([bodies[i]])).toEqual([
+        ...chunk.remove.map((id) => `-${memberValuePath(id)}`),
+        ...chunk.add.map((id) => `+${id}`),
+      ]);
+    });
+  });
+
+  it('collapses duplicates like buildMemberPatches and rejects the same bad input', () => {
+    expect(chunkMemberChanges({ add: ['x', 'x'], remove: ['y', 'y'] })).toEqual([{ remove: ['y'], add: ['x'] }]);
+    expect(() => chunkMemberChanges({ add: [], remove: [], chunkSize: 0 })).toThrow(RangeError);
   });
 });

@@ -1,7 +1,8 @@
 /** `gcsync run`: start an apply run, and by default follow it to the end. */
 import type { Command } from 'commander';
 import { startReconciliation } from '../../client/reconciliation-client';
-import { runExitCode } from '../output/exit-codes';
+import type { ReconcileResult } from '../../../workflows/messages';
+import { EXIT_OK, runExitCode } from '../output/exit-codes';
 import { printJson, printNote, printText } from '../output/print';
 import { RunProgressView } from '../output/progress';
 import { formatResult } from '../output/run-report';
@@ -31,8 +32,10 @@ export function registerRunCommand(program: Command): void {
       `
 Following a run polls its status every 500 ms. If the run waits for approval, the
 approve/reject commands are printed; Ctrl-C stops following, never the run.
-Exit code with --wait: 0 when every change was applied (or none was needed), 1 otherwise
-(rejected, expired, aborted, or a group failed).
+Exit code with --wait: 0 when every change was applied (or none was needed) and the IdP is in
+sync; 1 when the run did not complete (rejected, expired, aborted, or a group failed); 3 when
+it completed but the IdP is out of sync: some SCIM notifications are still pending (listed
+under "IdP out of sync", retried at the start of every run). 1 wins over 3.
 
 Examples:
   $ gcsync run --rules rules.yaml
@@ -74,6 +77,20 @@ export async function runApply(opts: RunOptions): Promise<number> {
     });
     if (opts.json) printJson({ ...run, result });
     else printText(formatResult(result));
-    return runExitCode(result);
+    return applyRunExitCode(result);
   });
+}
+
+/** `gcsync run --wait` exit code when the run went fine but the IdP has not accepted every change yet. */
+export const EXIT_IDP_OUT_OF_SYNC = 3;
+
+/**
+ * Exit code of `gcsync run --wait`: {@link runExitCode} (0 or 1), except that a run that would exit 0 exits
+ * {@link EXIT_IDP_OUT_OF_SYNC} while `idpOutOfSync` lists any group, so a pipeline never takes a lagging IdP for
+ * "in sync". A failed run keeps 1, the more urgent signal.
+ */
+export function applyRunExitCode(result: Pick<ReconcileResult, 'status' | 'totals' | 'idpOutOfSync'>): number {
+  const code = runExitCode(result);
+  if (code !== EXIT_OK) return code;
+  return result.idpOutOfSync?.length ? EXIT_IDP_OUT_OF_SYNC : EXIT_OK;
 }

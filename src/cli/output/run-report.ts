@@ -1,5 +1,5 @@
 /** Human-readable status, result and list of runs, for `gcsync status|run|list`. */
-import type { ReconcileResult, RunStatus } from '../../../workflows/messages';
+import type { IdpOutOfSyncGroup, ReconcileResult, RunStatus } from '../../../workflows/messages';
 import type { RunDescription, RunSummary } from '../../client/reconciliation-client';
 import { plural } from './plural';
 import { formatFields, formatTable } from './table';
@@ -9,13 +9,44 @@ export function formatResultLine(result: ReconcileResult): string {
   const t = result.totals;
   const failed = t.failedGroups ? `, ${plural(t.failedGroups, 'group')} failed` : '';
   const error = result.error ? ` — ${result.error}` : '';
-  return `${result.status}: +${t.added} added, -${t.removed} removed across ${plural(t.groups, 'group')}${failed}${error}`;
+  const idp = result.idpOutOfSync?.length ? `, IdP out of sync for ${plural(result.idpOutOfSync.length, 'group')}` : '';
+  return `${result.status}: +${t.added} added, -${t.removed} removed across ${plural(t.groups, 'group')}${failed}${idp}${error}`;
+}
+
+// Long enough for the HTTP status and the start of the peer's detail; the full text is in --json and the audit log.
+const MAX_ERROR_CHARS = 120;
+
+/**
+ * The groups whose changes the IdP has not accepted yet, one line each, under a heading that says what it means;
+ * empty string when the IdP is in sync (or SCIM is off).
+ */
+export function formatIdpOutOfSync(groups: readonly IdpOutOfSyncGroup[] | undefined): string {
+  if (!groups?.length) return '';
+  const rows = groups.map((g) => [
+    g.groupName || g.groupId,
+    g.idpGroupId,
+    String(g.ops),
+    g.since,
+    g.lastError.length > MAX_ERROR_CHARS ? `${g.lastError.slice(0, MAX_ERROR_CHARS)}…` : g.lastError,
+  ]);
+  const table = formatTable(['GROUP', 'IDP GROUP', 'PENDING', 'SINCE', 'LAST ERROR'], rows, [
+    'left',
+    'left',
+    'right',
+    'left',
+    'left',
+  ]);
+  const head =
+    `IdP out of sync: ${plural(groups.length, 'group')} changed in Genesys but not yet accepted by the IdP ` +
+    '(kept in the SCIM outbox, retried at the start of every run):';
+  return `${head}\n${table}`;
 }
 
 /** The result with one line per changed group. */
 export function formatResult(result: ReconcileResult): string {
   const head = formatResultLine(result);
-  if (result.groups.length === 0) return head;
+  const idp = formatIdpOutOfSync(result.idpOutOfSync);
+  if (result.groups.length === 0) return idp ? `${head}\n\n${idp}` : head;
   const rows = result.groups.map((g) => [
     g.failed ? '!' : ' ',
     g.groupName || g.groupId,
@@ -32,13 +63,14 @@ export function formatResult(result: ReconcileResult): string {
     'left',
     'left',
   ]);
-  return `${head}\n\n${table}`;
+  return idp ? `${head}\n\n${table}\n\n${idp}` : `${head}\n\n${table}`;
 }
 
-/** Everything `gcsync status` shows. */
+/** Everything `gcsync status` shows; groups the IdP is behind on come last (the result's list once the run ended). */
 export function formatRunDescription(run: RunDescription): string {
   const s = run.status;
-  return formatFields([
+  const idp = formatIdpOutOfSync(run.result?.idpOutOfSync ?? s?.idpOutOfSync);
+  const fields = formatFields([
     ['Run', `${run.workflowId} (run id ${run.runId})`],
     ['State', s ? `${run.executionStatus}, phase ${s.phase}, mode ${s.mode}` : run.executionStatus],
     ['Started', run.startTime],
@@ -52,6 +84,7 @@ export function formatRunDescription(run: RunDescription): string {
     ['Error', s?.error],
     ['Query', run.statusError ? `status query not answered (${run.statusError}); is a worker running?` : undefined],
   ]);
+  return idp ? `${fields}\n\n${idp}` : fields;
 }
 
 /** `gcsync list` table. */
