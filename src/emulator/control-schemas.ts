@@ -37,6 +37,13 @@ export const faultSpecSchema: z.ZodType<FaultSpec> = z.strictObject({
       onNextWrite: z.boolean().optional(),
     })
     .optional(),
+  expandDrop: z
+    .strictObject({
+      ratio: z.number().min(0).max(1),
+      fields: z.array(z.enum(['authorization', 'groups', 'skills', 'locations'])).optional(),
+    })
+    .nullable()
+    .optional(),
   usersDrift: z
     .strictObject({
       afterPage: z.number().int().min(1),

@@ -32,6 +32,12 @@ export interface FaultSpec {
    * shifts them right (the last user of this page is listed again).
    */
   usersDrift?: UsersDriftFault;
+  /**
+   * Best-effort expand: from now on, a seeded share `ratio` of the users in any `/api/v2` user answer lose their
+   * expanded fields (all requested ones, or only those in `fields`, e.g. `['authorization']`). `null` or ratio 0
+   * turns it off.
+   */
+  expandDrop?: { ratio: number; fields?: ('authorization' | 'groups' | 'skills' | 'locations')[] } | null;
   /** A one-off anomaly on page `pageNumber` of the next `GET /api/v2/users` listing (see {@link UsersPageFault}). */
   usersPage?: UsersPageFault;
   /**
@@ -107,6 +113,7 @@ export interface FaultsSnapshot {
   serverErrorBursts: { remaining: number; status: number; pathPrefix: string }[];
   groupStatus: Record<string, number>;
   pendingConcurrentEdits: Record<string, number>;
+  expandDrop: { ratio: number; fields: string[] | undefined } | null;
   usersDrift: UsersDriftFault[];
   usersPage: UsersPageFault[];
   tokenThrottle: { remaining: number; shape: '429' | '400'; retryAfterSeconds: number }[];

@@ -31,6 +31,8 @@ export class FaultState {
   private usersPage: UsersPageFault[] = [];
   private tokenThrottle: { remaining: number; shape: '429' | '400'; retryAfterSeconds: number }[] = [];
   private driftLog: DriftEvent[] = [];
+  private expandDrop: { ratio: number; fields: string[] | undefined } | undefined;
+  private expandPrng: Prng;
   private prng: Prng;
   /** Separate stream so drift positions do not depend on how many requests sampled the error ratio. */
   private driftPrng: Prng;
@@ -38,6 +40,7 @@ export class FaultState {
   constructor(private readonly seed: number) {
     this.prng = new Prng(seed, 'faults');
     this.driftPrng = new Prng(seed, 'drift');
+    this.expandPrng = new Prng(seed, 'expand');
   }
 
   /** Seeded draws for drift positions and created users' ids. */
@@ -64,6 +67,12 @@ export class FaultState {
         status: spec.serverErrorBurst.status ?? 503,
         pathPrefix: spec.serverErrorBurst.pathPrefix ?? API_PREFIX,
       });
+    }
+    if (spec.expandDrop !== undefined) {
+      this.expandDrop =
+        spec.expandDrop === null || spec.expandDrop.ratio === 0
+          ? undefined
+          : { ratio: spec.expandDrop.ratio, fields: spec.expandDrop.fields };
     }
     if (spec.usersDrift) this.usersDrift.push({ ...spec.usersDrift });
     if (spec.usersPage) this.usersPage.push({ ...spec.usersPage });
@@ -133,6 +142,18 @@ export class FaultState {
     this.driftLog.push(event);
   }
 
+  /** Whether the best-effort expand fault is on (checked once per request so the default path stays cheap). */
+  get expandDropActive(): boolean {
+    return this.expandDrop !== undefined;
+  }
+
+  /** The requested expand fields to leave out of one user (seeded draw per user); empty when none. */
+  takeExpandDrop(requested: readonly string[]): string[] {
+    const drop = this.expandDrop;
+    if (!drop || requested.length === 0 || !this.expandPrng.chance(drop.ratio)) return [];
+    return drop.fields === undefined ? [...requested] : requested.filter((f) => drop.fields!.includes(f));
+  }
+
   /** Removes and returns the page anomaly for page `pageNumber`, if any. */
   takeUsersPage(pageNumber: number): UsersPageFault | undefined {
     if (this.usersPage.length === 0) return undefined;
@@ -167,6 +188,8 @@ export class FaultState {
     this.usersPage = [];
     this.tokenThrottle = [];
     this.driftLog = [];
+    this.expandDrop = undefined;
+    this.expandPrng = new Prng(this.seed, 'expand');
     this.prng = new Prng(this.seed, 'faults');
     this.driftPrng = new Prng(this.seed, 'drift');
   }
@@ -180,6 +203,7 @@ export class FaultState {
       serverErrorBursts: this.serverErrorBursts.map((b) => ({ ...b })),
       groupStatus: Object.fromEntries(this.groupStatus),
       pendingConcurrentEdits: Object.fromEntries([...this.pendingEdits].map(([id, q]) => [id, q.length])),
+      expandDrop: this.expandDrop ? { ...this.expandDrop } : null,
       usersDrift: this.usersDrift.map((d) => ({ ...d })),
       usersPage: this.usersPage.map((p) => ({ ...p })),
       tokenThrottle: this.tokenThrottle.map((t) => ({ ...t })),

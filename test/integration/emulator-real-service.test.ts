@@ -169,6 +169,19 @@ describe('emulator: real-service behaviours', () => {
     });
   });
 
+  it('best-effort expand: a seeded share of users lose requested expansions until turned off', async () => {
+    await control.expandDrop(0.25, ['authorization']);
+    const page = (await call(emu.url, 'GET', '/api/v2/users?pageSize=100&expand=authorization,skills', token)).json;
+    const users = page.entities as Record<string, unknown>[];
+    const dropped = users.filter((u) => u.authorization === undefined);
+    expect(dropped.length).toBeGreaterThan(10);
+    expect(dropped.length).toBeLessThan(40);
+    expect(users.every((u) => Array.isArray(u.skills))).toBe(true);
+    await control.faults({ expandDrop: null });
+    const again = (await call(emu.url, 'GET', '/api/v2/users?pageSize=100&expand=authorization', token)).json;
+    expect((again.entities as Record<string, unknown>[]).every((u) => u.authorization !== undefined)).toBe(true);
+  });
+
   describe('result windows', () => {
     it('defaults: 10,000 for inactive, none for active', async () => {
       const { config } = await control.state({ members: false });

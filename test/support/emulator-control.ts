@@ -133,6 +133,14 @@ export class EmulatorControl {
     return this.faults({ usersDrift: fault });
   }
 
+  /**
+   * Best-effort expand: a seeded share `ratio` of users in every user answer lose their expanded fields (or only
+   * `fields`); `ratio` 0 turns it off.
+   */
+  expandDrop(ratio: number, fields?: ('authorization' | 'groups' | 'skills' | 'locations')[]): Promise<FaultsSnapshot> {
+    return this.faults({ expandDrop: { ratio, fields } });
+  }
+
   /** One-off anomaly on a users page: `empty`, `emptyWithoutNextUri`, `short` or `totals`. */
   usersPage(fault: UsersPageFault): Promise<FaultsSnapshot> {
     return this.faults({ usersPage: fault });

@@ -32,6 +32,26 @@ describe('FaultState one-off queues', () => {
   });
 });
 
+describe('best-effort expand fault', () => {
+  it('drops the requested (or listed) expansions for a seeded share, and repeats after a clear', () => {
+    const draw = () => {
+      const f = new FaultState(2);
+      f.apply({ expandDrop: { ratio: 0.5, fields: ['groups'] } });
+      return Array.from({ length: 40 }, () => f.takeExpandDrop(['authorization', 'groups']));
+    };
+    const drops = draw();
+    expect(drops.filter((d) => d.length > 0).length).toBeGreaterThan(10);
+    expect(drops.every((d) => d.length === 0 || (d.length === 1 && d[0] === 'groups'))).toBe(true);
+    expect(draw()).toEqual(drops);
+    const f = new FaultState(2);
+    expect(f.expandDropActive).toBe(false);
+    f.apply({ expandDrop: { ratio: 1 } });
+    expect(f.takeExpandDrop(['skills'])).toEqual(['skills']);
+    f.apply({ expandDrop: null });
+    expect(f.expandDropActive).toBe(false);
+  });
+});
+
 describe('listing drift', () => {
   it('deletes and inserts users only on pages already served, at seeded positions', () => {
     const run = () => {

@@ -6,6 +6,7 @@ import { NO_EXPAND, groupView, listing, parseExpand, unpagedListing, userView } 
 import type { EmulatorState } from '../state';
 import { carried, ordered, readPaging } from './paging';
 import type { ApiRequest, Reply } from './types';
+import { userViewer } from './user-view';
 
 /** The group named by the first path parameter, or 404 `not.found`. */
 export function groupParam(r: ApiRequest): GroupRecord {
@@ -80,7 +81,7 @@ export function listMembers(r: ApiRequest): Reply {
       path: `/api/v2/groups/${group.id}/members`,
       carry: carried(r.query, ['sortOrder', 'expand']),
     },
-    (u) => userView(u, expand, dir, r.state.options.groupRolesInUserAuthorization),
+    userViewer(r, expand),
   );
   return { status: 200, body };
 }

@@ -7,10 +7,11 @@
 import { badRequest } from '../errors';
 import { encodeQueryValue, queryInt, queryList, queryValue } from '../http/query';
 import type { UserRecord } from '../model';
-import { parseExpand, userView } from '../serialize';
+import { parseExpand } from '../serialize';
 import { carried } from './paging';
 import { readUserState } from './users';
 import type { ApiRequest, Reply } from './types';
+import { userViewer } from './user-view';
 
 const PATH = '/api/v2/users/query';
 
@@ -80,12 +81,10 @@ export function queryUsers(r: ApiRequest): Reply {
     for (let i = end - 1; i >= 0 && page.length < pageSize; i--) page.push(sorted[i]);
     more = end - page.length > 0;
   }
-  const dir = state.directory;
   const expand = parseExpand(queryList(query, 'expand'));
-  const groupRoles = state.options.groupRolesInUserAuthorization;
   const carry = carried(query, ['sortOrder', 'expand', 'state']);
   const body: Record<string, unknown> = {
-    entities: page.map((u) => userView(u, expand, dir, groupRoles)),
+    entities: page.map(userViewer(r, expand)),
     selfUri: uri(pageSize, raw, carry),
     results: page.length,
   };

@@ -7,8 +7,9 @@ import { badRequest } from '../errors';
 import { API_MAX_BODY_BYTES, readJson } from '../http/body';
 import { queryList, queryValue } from '../http/query';
 import type { UserRecord } from '../model';
-import { parseExpand, userView } from '../serialize';
+import { parseExpand } from '../serialize';
 import type { ApiRequest, Reply } from './types';
+import { userViewer } from './user-view';
 
 /** Fields an `EXACT` criterion may name. Email and username compare case-insensitively (UNCONFIRMED). */
 const FIELDS = ['email', 'username', 'id', 'name', 'state', 'department', 'title'] as const;
@@ -106,7 +107,6 @@ function run(r: ApiRequest, req: SearchRequest): Reply {
   const { pageSize, pageNumber } = req;
   const pageCount = Math.ceil(found.length / pageSize);
   const expand = parseExpand(req.expand);
-  const groupRoles = r.state.options.groupRolesInUserAuthorization;
   const start = (pageNumber - 1) * pageSize;
   const body: Record<string, unknown> = {
     total: found.length,
@@ -115,7 +115,7 @@ function run(r: ApiRequest, req: SearchRequest): Reply {
     pageNumber,
     currentPage: q64(req.raw, pageNumber),
     types: ['users'],
-    results: found.slice(start, start + pageSize).map((u) => userView(u, expand, dir, groupRoles)),
+    results: found.slice(start, start + pageSize).map(userViewer(r, expand)),
   };
   if (pageNumber > 1) body.previousPage = q64(req.raw, pageNumber - 1);
   if (pageNumber < pageCount) body.nextPage = q64(req.raw, pageNumber + 1);

@@ -2,10 +2,11 @@
 import { badRequest, notFound } from '../errors';
 import { queryList, queryValue } from '../http/query';
 import type { UserRecord, UserState } from '../model';
-import { listing, parseExpand, userView } from '../serialize';
+import { listing, parseExpand } from '../serialize';
 import type { EmulatorState } from '../state';
 import { carried, ordered, readPaging } from './paging';
 import type { ApiRequest, Reply } from './types';
+import { userViewer } from './user-view';
 
 const STATES: ReadonlySet<string> = new Set(['active', 'inactive', 'deleted', 'any']);
 
@@ -88,7 +89,6 @@ export function listUsers(r: ApiRequest): Reply {
   }
   const expand = parseExpand(queryList(query, 'expand'));
   const items = ordered(users, paging.descending);
-  const groupRoles = state.options.groupRolesInUserAuthorization;
   const body = listing(
     {
       items,
@@ -97,7 +97,7 @@ export function listUsers(r: ApiRequest): Reply {
       path: '/api/v2/users',
       carry: carried(query, ['id', 'jabberId', 'sortOrder', 'expand', 'state']),
     },
-    (u) => userView(u, expand, dir, groupRoles),
+    userViewer(r, expand),
   );
   if (ids.length === 0) {
     applyPageFault(state, paging.pageNumber, body);
@@ -113,5 +113,5 @@ export function getUser(r: ApiRequest): Reply {
   const user = dir.getUser(r.params[0]);
   if (!user) throw notFound();
   const expand = parseExpand(queryList(r.query, 'expand'));
-  return { status: 200, body: userView(user, expand, dir, r.state.options.groupRolesInUserAuthorization) };
+  return { status: 200, body: userViewer(r, expand)(user) };
 }
