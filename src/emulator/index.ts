@@ -100,6 +100,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
 }
 
 /**
+ * Every OAuth client the emulator accepts, the configured one first (for a token-pool worker's clients file in
+ * tests and benchmarks; these are local development credentials).
+ */
+export function genesysClientsFor(emulator: RunningEmulator): { clientId: string; clientSecret: string }[] {
+  return emulator.state.clients();
+}
+
+/**
  * The worker environment that points the official SDK at this emulator with the credentials it accepts
  * (`GENESYS_API_URL`, `GENESYS_CLIENT_ID`, `GENESYS_CLIENT_SECRET`), for the demo and tests.
  */

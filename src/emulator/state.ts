@@ -154,6 +154,14 @@ export class EmulatorState {
     return clientId === this.options.clientId ? this.options.clientSecret : this.extraClients.get(clientId);
   }
 
+  /** Every accepted OAuth client, the configured one first (secrets included: for test and bench set-up only). */
+  clients(): EmulatorClient[] {
+    return [
+      { clientId: this.options.clientId, clientSecret: this.options.clientSecret },
+      ...[...this.extraClients].map(([clientId, clientSecret]) => ({ clientId, clientSecret })),
+    ];
+  }
+
   /** Accepts another OAuth client (a token pool's second client); a known id gets the new secret. */
   addClient(client: EmulatorClient): void {
     if (client.clientId === '' || client.clientSecret === '') throw new RangeError('a client needs an id and a secret');

@@ -113,6 +113,7 @@ describe('runtime switches and clients', () => {
     expect(s.options).toMatchObject({ ruleMemberDelete: 'ignore', rateLimitPerMinute: 180 });
     expect(s.limiter.take('t').limit).toBe(180);
     expect(s.snapshot(false).config.extraClientIds).toEqual(['x', 'z']);
+    expect(s.clients().map((c) => c.clientId)).toEqual(['gcsync-local', 'x', 'z']);
   });
 
   it('refuses duplicate or empty extra clients', () => {
