@@ -12,13 +12,23 @@ export class CallLog {
   private statuses = new Map<string, Map<number, number>>();
   private writes: WriteLogEntry[] = [];
   private total = 0;
+  private clients = new Map<string, { calls: number; rateLimited: number }>();
   private seq = 0;
 
   constructor(private readonly maxWrites = MAX_LOGGED_WRITES) {}
 
-  /** Counts one answered request under its route key. */
-  count(route: string, status: number): void {
+  /** Counts one answered request under its route key (and under the token's OAuth client, when known). */
+  count(route: string, status: number, clientId?: string): void {
     this.total++;
+    if (clientId !== undefined) {
+      let c = this.clients.get(clientId);
+      if (!c) {
+        c = { calls: 0, rateLimited: 0 };
+        this.clients.set(clientId, c);
+      }
+      c.calls++;
+      if (status === 429) c.rateLimited++;
+    }
     this.counts.set(route, (this.counts.get(route) ?? 0) + 1);
     let byStatus = this.statuses.get(route);
     if (!byStatus) {
@@ -38,13 +48,21 @@ export class CallLog {
 
   report(): CallsReport {
     const statuses: CallsReport['statuses'] = {};
+    const rateLimited: CallsReport['rateLimited'] = { total: 0, byRoute: {} };
     for (const [route, byStatus] of this.statuses) {
       statuses[route] = Object.fromEntries([...byStatus].map(([s, n]) => [String(s), n]));
+      const throttled = byStatus.get(429);
+      if (throttled !== undefined) {
+        rateLimited.total += throttled;
+        rateLimited.byRoute[route] = throttled;
+      }
     }
     return {
       counts: Object.fromEntries(this.counts),
       statuses,
       total: this.total,
+      rateLimited,
+      clients: Object.fromEntries([...this.clients].map(([id, c]) => [id, { ...c }])),
       writes: this.writes.map((w) => ({ ...w, userIds: [...w.userIds] })),
     };
   }
@@ -54,5 +72,6 @@ export class CallLog {
     this.statuses = new Map();
     this.writes = [];
     this.total = 0;
+    this.clients = new Map();
   }
 }

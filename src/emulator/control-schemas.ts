@@ -3,7 +3,15 @@
  * ignored by a test that then passes for the wrong reason.
  */
 import { z } from 'zod';
-import type { FaultSpec, GroupFixture, ResetSpec, UserFixture } from './control-types';
+import type {
+  FaultSpec,
+  GrantsSpec,
+  GroupFixture,
+  NativeMembershipSpec,
+  ResetSpec,
+  RuntimeConfig,
+  UserFixture,
+} from './control-types';
 
 const count = z.number().int().min(0);
 const id = z.string().min(1);
@@ -27,6 +35,36 @@ export const faultSpecSchema: z.ZodType<FaultSpec> = z.strictObject({
       addUserIds: z.array(id).optional(),
       removeUserIds: z.array(id).optional(),
       onNextWrite: z.boolean().optional(),
+    })
+    .optional(),
+  expandDrop: z
+    .strictObject({
+      ratio: z.number().min(0).max(1),
+      fields: z.array(z.enum(['authorization', 'groups', 'skills', 'locations'])).optional(),
+    })
+    .nullable()
+    .optional(),
+  usersDrift: z
+    .strictObject({
+      afterPage: z.number().int().min(1),
+      deleteCount: count.optional(),
+      createCount: count.optional(),
+      state: z.enum(['active', 'inactive', 'any']).optional(),
+    })
+    .optional(),
+  usersPage: z
+    .strictObject({
+      pageNumber: z.number().int().min(1),
+      variant: z.enum(['empty', 'emptyWithoutNextUri', 'short', 'totals']),
+      shortBy: z.number().int().min(1).optional(),
+      totalDelta: z.number().int().optional(),
+    })
+    .optional(),
+  tokenThrottle: z
+    .strictObject({
+      count,
+      shape: z.enum(['429', '400']).optional(),
+      retryAfterSeconds: z.number().int().min(1).optional(),
     })
     .optional(),
 });
@@ -56,13 +94,45 @@ export const groupFixtureSchema: z.ZodType<GroupFixture> = z.strictObject({
   visibility: z.enum(['public', 'owners', 'members']).optional(),
   memberIds: z.array(id).optional(),
   version: z.number().int().min(1).optional(),
+  ruleMemberIds: z.array(id).optional(),
+  ownerIds: z.array(id).optional(),
+  includeOwners: z.boolean().optional(),
 });
+
+/** Body of `POST /__emulator/groups/{id}/native`. */
+export const nativeMembershipSchema: z.ZodType<NativeMembershipSpec> = z.strictObject({
+  ruleMemberIds: z.array(id).optional(),
+  ownerIds: z.array(id).optional(),
+  includeOwners: z.boolean().optional(),
+});
+
+/** Body of `POST /__emulator/groups/{id}/grants`. */
+export const grantsSpecSchema: z.ZodType<GrantsSpec> = z.strictObject({
+  grants: z.array(z.strictObject({ role: id, division: id.optional() })),
+  add: z.boolean().optional(),
+});
+
+/** Body of `POST /__emulator/config`. */
+export const runtimeConfigSchema: z.ZodType<RuntimeConfig> = z.strictObject({
+  activeResultWindow: count.optional(),
+  inactiveResultWindow: count.optional(),
+  ruleMemberDelete: z.enum(['ignore', 'reject']).optional(),
+  groupRolesInUserAuthorization: z.boolean().optional(),
+  rateLimitPerMinute: count.optional(),
+  missingVersion: z.enum(['reject', 'current']).optional(),
+  noopWritesBumpVersion: z.boolean().optional(),
+});
+
+/** Body of `POST /__emulator/clients`: another OAuth client to accept. */
+export const clientSpecSchema = z.strictObject({ clientId: id.max(256), clientSecret: z.string().min(1).max(512) });
 
 export const resetSpecSchema: z.ZodType<ResetSpec> = z.strictObject({
   seed: z.number().int().optional(),
   users: count.optional(),
   groups: count.optional(),
   inactiveUsers: count.optional(),
+  membershipsPerUser: count.optional(),
+  drift: z.number().min(0).max(1).nullable().optional(),
   revokeTokens: z.boolean().optional(),
 });
 

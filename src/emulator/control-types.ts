@@ -25,6 +25,83 @@ export interface FaultSpec {
    * just before the next member write to that group, so that write answers 409.
    */
   concurrentEdit?: { groupId: string; addUserIds?: string[]; removeUserIds?: string[]; onNextWrite?: boolean };
+  /**
+   * Listing drift, once: right after serving page `afterPage` of a `GET /api/v2/users` listing (no `id` filter,
+   * ascending), delete `deleteCount` users and create `createCount` users, all at seeded positions on the pages
+   * already served. A deletion shifts later pages left (the first user of the next page is never listed); a creation
+   * shifts them right (the last user of this page is listed again).
+   */
+  usersDrift?: UsersDriftFault;
+  /**
+   * Best-effort expand: from now on, a seeded share `ratio` of the users in any `/api/v2` user answer lose their
+   * expanded fields (all requested ones, or only those in `fields`, e.g. `['authorization']`). `null` or ratio 0
+   * turns it off.
+   */
+  expandDrop?: { ratio: number; fields?: ('authorization' | 'groups' | 'skills' | 'locations')[] } | null;
+  /** A one-off anomaly on page `pageNumber` of the next `GET /api/v2/users` listing (see {@link UsersPageFault}). */
+  usersPage?: UsersPageFault;
+  /**
+   * The next `count` `POST /oauth/token` answer as a throttled token endpoint: `429` (ErrorBody + `Retry-After`,
+   * default) or `400` (`{"error":"invalid_request","description":"rate limit exceeded; ..."}`).
+   */
+  tokenThrottle?: { count: number; shape?: '429' | '400'; retryAfterSeconds?: number };
+}
+
+/** See {@link FaultSpec.usersDrift}. */
+export interface UsersDriftFault {
+  /** Page number after which the directory changes (1 = after page 1). */
+  afterPage: number;
+  deleteCount?: number;
+  createCount?: number;
+  /** Which listing triggers it (`state` query value). Default `active`. */
+  state?: 'active' | 'inactive' | 'any';
+}
+
+/**
+ * See {@link FaultSpec.usersPage}. Variants: `empty` (`entities: []`, normal `nextUri`/`total`/`pageCount`),
+ * `emptyWithoutNextUri` (`entities: []` and no `nextUri`), `short` (the last `shortBy`, default 1, entities
+ * dropped), `totals` (`total` moved by `totalDelta`, default -1, and `pageCount` recomputed from it).
+ */
+export interface UsersPageFault {
+  pageNumber: number;
+  variant: 'empty' | 'emptyWithoutNextUri' | 'short' | 'totals';
+  shortBy?: number;
+  totalDelta?: number;
+}
+
+/** What one fired {@link UsersDriftFault} did (reported in the faults snapshot, newest last). */
+export interface DriftEvent {
+  afterPage: number;
+  pageSize: number;
+  deletedUserIds: string[];
+  createdUserIds: string[];
+}
+
+/** Body of `POST /__emulator/config`: behaviour switches changed at runtime (restored by a reset). */
+export interface RuntimeConfig {
+  activeResultWindow?: number;
+  inactiveResultWindow?: number;
+  ruleMemberDelete?: 'ignore' | 'reject';
+  groupRolesInUserAuthorization?: boolean;
+  rateLimitPerMinute?: number;
+  missingVersion?: 'reject' | 'current';
+  noopWritesBumpVersion?: boolean;
+}
+
+/** Body of `POST /__emulator/groups/{id}/native`: fields left out keep their value. */
+export interface NativeMembershipSpec {
+  /** Users a native membership rule adds (shown by `/members`, not `/individuals`). */
+  ruleMemberIds?: string[];
+  ownerIds?: string[];
+  /** Owners count as members (in `/members`). */
+  includeOwners?: boolean;
+}
+
+/** Body of `POST /__emulator/groups/{id}/grants`: roles and divisions by name or id (division default `Home`). */
+export interface GrantsSpec {
+  grants: { role: string; division?: string }[];
+  /** Append to the group's grants instead of replacing them. */
+  add?: boolean;
 }
 
 /** Active faults as reported by `GET /__emulator/faults` and inside the state snapshot. */
@@ -36,6 +113,12 @@ export interface FaultsSnapshot {
   serverErrorBursts: { remaining: number; status: number; pathPrefix: string }[];
   groupStatus: Record<string, number>;
   pendingConcurrentEdits: Record<string, number>;
+  expandDrop: { ratio: number; fields: string[] | undefined } | null;
+  usersDrift: UsersDriftFault[];
+  usersPage: UsersPageFault[];
+  tokenThrottle: { remaining: number; shape: '429' | '400'; retryAfterSeconds: number }[];
+  /** Drift faults that fired, oldest first (cleared with the faults). */
+  driftEvents: DriftEvent[];
 }
 
 /** One group in the state snapshot. */
@@ -48,6 +131,11 @@ export interface GroupSnapshot {
   /** Individual member ids in insertion order (omitted with `?members=false`). */
   members?: string[];
   generatorRule?: GeneratorRule;
+  /** Present when set: native rule-added members, owners, includeOwners, role grants. */
+  ruleMembers?: string[];
+  owners?: string[];
+  includeOwners?: boolean;
+  grants?: { role: { id: string; name: string }; division: { id: string; name: string } }[];
 }
 
 /** Body of `GET /__emulator/state`. */
@@ -67,9 +155,17 @@ export interface StateSnapshot {
   faults: FaultsSnapshot;
   config: {
     clientId: string;
+    /** Ids of the extra OAuth clients (never secrets). */
+    extraClientIds: string[];
     rateLimitPerMinute: number;
     rateLimitWindowSeconds: number;
     tokenLifetimeSeconds: number;
+    activeResultWindow: number;
+    inactiveResultWindow: number;
+    ruleMemberDelete: 'ignore' | 'reject';
+    groupRolesInUserAuthorization: boolean;
+    missingVersion: 'reject' | 'current';
+    noopWritesBumpVersion: boolean;
   };
 }
 
@@ -99,6 +195,10 @@ export interface CallsReport {
   /** Requests per route key and status, e.g. `{"POST /api/v2/groups/{id}/members": {"202": 1, "409": 1}}`. */
   statuses: Record<string, Record<string, number>>;
   total: number;
+  /** 429 answers: total and per route key (the token endpoint included). */
+  rateLimited: { total: number; byRoute: Record<string, number> };
+  /** `/api/v2` requests per OAuth client id (of the bearer token) and how many of them got 429. */
+  clients: Record<string, { calls: number; rateLimited: number }>;
   /** Chronological write log (the most recent entries, capped). */
   writes: WriteLogEntry[];
 }
@@ -131,6 +231,9 @@ export interface GroupFixture {
   visibility?: 'public' | 'owners' | 'members';
   memberIds?: string[];
   version?: number;
+  ruleMemberIds?: string[];
+  ownerIds?: string[];
+  includeOwners?: boolean;
 }
 
 /** Body of `POST /__emulator/reset`; omitted fields keep the values the emulator started with. */
@@ -139,6 +242,10 @@ export interface ResetSpec {
   users?: number;
   groups?: number;
   inactiveUsers?: number;
+  /** Generator density knob (see `EmulatorOptions.membershipsPerUser`). */
+  membershipsPerUser?: number;
+  /** Generator drift (see `EmulatorOptions.drift`); `null` restores the historical ratios. */
+  drift?: number | null;
   /** Also revoke every issued token. Default false (tokens stay valid; their rate-limit windows restart). */
   revokeTokens?: boolean;
 }

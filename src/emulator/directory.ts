@@ -4,7 +4,7 @@
  */
 import type { GroupFixture, UserFixture } from './control-types';
 import { ApiError, invalidValue } from './errors';
-import type { Catalog, GroupRecord, NamedEntity, Org, UserRecord, UserState } from './model';
+import type { Catalog, GroupRecord, NamedEntity, Org, RoleGrant, UserRecord, UserState } from './model';
 import { Prng } from './prng';
 
 /** Outcome of a membership change. */
@@ -31,6 +31,7 @@ export class Directory {
   private readonly groups: GroupRecord[];
   private readonly groupsById = new Map<string, GroupRecord>();
   private readonly byState = new Map<UserState | 'any', UserRecord[]>();
+  private readonly sortedByState = new Map<UserState | 'any', UserRecord[]>();
   private readonly fixtureIds: Prng;
 
   constructor(org: Org, seed: number) {
@@ -67,6 +68,101 @@ export class Directory {
       this.byState.set(state, list);
     }
     return list;
+  }
+
+  /**
+   * Users in `state` sorted by id (the order of the `/users/query` cursor, which keys on the last id served so
+   * that deletions and creations during paging never shift it). Cached like {@link listUsers}.
+   */
+  usersSortedById(state: UserState | 'any'): readonly UserRecord[] {
+    let list = this.sortedByState.get(state);
+    if (!list) {
+      list = [...this.listUsers(state)].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      this.sortedByState.set(state, list);
+    }
+    return list;
+  }
+
+  /** Forgets the per-state listings after a user changed state or was inserted. */
+  private invalidate(): void {
+    this.byState.clear();
+    this.sortedByState.clear();
+  }
+
+  /** Marks a user deleted (it leaves every `state=active` listing; memberships are left as they are). */
+  deleteUser(id: string): UserRecord {
+    const user = this.usersById.get(id);
+    if (!user) throw invalidValue(`Unknown user ${id}`, 'userId', id);
+    user.state = 'deleted';
+    this.invalidate();
+    return user;
+  }
+
+  /**
+   * Creates a fixture user and places it just before `before` in listing order (so a listing in progress sees
+   * later pages shift), or at the end when `before` is undefined.
+   */
+  insertUser(spec: UserFixture, before?: string): UserRecord {
+    const user = this.createUser(spec);
+    if (before !== undefined) {
+      const at = this.users.indexOf(this.usersById.get(before) as UserRecord);
+      if (at >= 0) {
+        this.users.pop();
+        this.users.splice(at, 0, user);
+      }
+    }
+    this.invalidate();
+    return user;
+  }
+
+  /** Every member `/members` shows: individuals, then rule-added members, then owners when `includeOwners`. */
+  allMemberIds(group: GroupRecord): string[] {
+    if (!group.ruleMembers && !(group.includeOwners && group.owners)) return [...group.members];
+    const all = new Set(group.members);
+    for (const id of group.ruleMembers ?? []) all.add(id);
+    if (group.includeOwners) for (const id of group.owners ?? []) all.add(id);
+    return [...all];
+  }
+
+  /** Whether `userId` is a member only through a rule or as an included owner (not individually). */
+  isNativeOnlyMember(group: GroupRecord, userId: string): boolean {
+    if (group.members.has(userId)) return false;
+    return (
+      (group.ruleMembers?.has(userId) ?? false) || (group.includeOwners === true && group.owners?.has(userId) === true)
+    );
+  }
+
+  /** Sets a group's native memberships; fields left undefined keep their value. Does not bump the version. */
+  setNativeMembership(
+    group: GroupRecord,
+    spec: { ruleMemberIds?: string[]; ownerIds?: string[]; includeOwners?: boolean },
+  ): void {
+    const unknown = this.unknownUserIds([...(spec.ruleMemberIds ?? []), ...(spec.ownerIds ?? [])]);
+    if (unknown.length > 0) throw invalidValue(`Unknown user ids: ${unknown.slice(0, 5).join(', ')}`, 'userIds');
+    if (spec.ruleMemberIds) group.ruleMembers = new Set(spec.ruleMemberIds);
+    if (spec.ownerIds) group.owners = new Set(spec.ownerIds);
+    if (spec.includeOwners !== undefined) group.includeOwners = spec.includeOwners;
+  }
+
+  /** Replaces (or, with `add`, extends) a group's role grants; roles/divisions by name or id (default `Home`). */
+  setGrants(group: GroupRecord, grants: { role: string; division?: string }[], add = false): RoleGrant[] {
+    const catalog = this.catalog as MutableCatalog;
+    const built = grants.map((g) => ({
+      role: this.entity(catalog.roles, g.role),
+      division: this.entity(catalog.divisions, g.division ?? 'Home'),
+    }));
+    group.grants = add ? [...(group.grants ?? []), ...built] : built;
+    return group.grants;
+  }
+
+  /** Groups with grants whose members (individual, rule-added or included owner) include `userId`. */
+  grantingGroupsOf(userId: string): GroupRecord[] {
+    const out: GroupRecord[] = [];
+    for (const g of this.groups) {
+      if (!g.grants || g.grants.length === 0 || g.state === 'deleted') continue;
+      if (g.members.has(userId) || this.isNativeOnlyMember(g, userId)) out.push(g);
+    }
+    return out;
   }
 
   /** Groups that hold `userId` as an individual member (for `expand=groups`). */
@@ -171,7 +267,7 @@ export class Directory {
     };
     this.users.push(user);
     this.usersById.set(id, user);
-    this.byState.clear();
+    this.invalidate();
     return user;
   }
 
@@ -197,6 +293,7 @@ export class Directory {
       dateModified: now,
       members: new Set(memberIds),
     };
+    if (spec.ruleMemberIds || spec.ownerIds || spec.includeOwners !== undefined) this.setNativeMembership(group, spec);
     this.groups.push(group);
     this.groupsById.set(id, group);
     return group;

@@ -2,7 +2,7 @@
  * Injected faults. Burst faults are consumed request by request; the error ratio samples a seeded PRNG so a run
  * with the same seed and request order fails the same requests.
  */
-import type { FaultSpec, FaultsSnapshot } from './control-types';
+import type { DriftEvent, FaultSpec, FaultsSnapshot, UsersDriftFault, UsersPageFault } from './control-types';
 import { Prng } from './prng';
 
 /** A queued external edit, applied just before the next member write to its group. */
@@ -27,10 +27,25 @@ export class FaultState {
   private serverErrorBursts: (Burst & { status: number })[] = [];
   private readonly groupStatus = new Map<string, number>();
   private readonly pendingEdits = new Map<string, PendingEdit[]>();
+  private usersDrift: UsersDriftFault[] = [];
+  private usersPage: UsersPageFault[] = [];
+  private tokenThrottle: { remaining: number; shape: '429' | '400'; retryAfterSeconds: number }[] = [];
+  private driftLog: DriftEvent[] = [];
+  private expandDrop: { ratio: number; fields: string[] | undefined } | undefined;
+  private expandPrng: Prng;
   private prng: Prng;
+  /** Separate stream so drift positions do not depend on how many requests sampled the error ratio. */
+  private driftPrng: Prng;
 
   constructor(private readonly seed: number) {
     this.prng = new Prng(seed, 'faults');
+    this.driftPrng = new Prng(seed, 'drift');
+    this.expandPrng = new Prng(seed, 'expand');
+  }
+
+  /** Seeded draws for drift positions and created users' ids. */
+  get drift(): Prng {
+    return this.driftPrng;
   }
 
   /** Merges `spec` into the active faults, except `concurrentEdit` (the state applies or queues it). */
@@ -51,6 +66,21 @@ export class FaultState {
         remaining: spec.serverErrorBurst.count,
         status: spec.serverErrorBurst.status ?? 503,
         pathPrefix: spec.serverErrorBurst.pathPrefix ?? API_PREFIX,
+      });
+    }
+    if (spec.expandDrop !== undefined) {
+      this.expandDrop =
+        spec.expandDrop === null || spec.expandDrop.ratio === 0
+          ? undefined
+          : { ratio: spec.expandDrop.ratio, fields: spec.expandDrop.fields };
+    }
+    if (spec.usersDrift) this.usersDrift.push({ ...spec.usersDrift });
+    if (spec.usersPage) this.usersPage.push({ ...spec.usersPage });
+    if (spec.tokenThrottle && spec.tokenThrottle.count > 0) {
+      this.tokenThrottle.push({
+        remaining: spec.tokenThrottle.count,
+        shape: spec.tokenThrottle.shape ?? '429',
+        retryAfterSeconds: spec.tokenThrottle.retryAfterSeconds ?? 1,
       });
     }
     if (spec.groupStatus) {
@@ -100,6 +130,46 @@ export class FaultState {
     return undefined;
   }
 
+  /** Removes and returns the drift fault that fires after page `pageNumber` of a `state` listing, if any. */
+  takeUsersDrift(pageNumber: number, state: string): UsersDriftFault | undefined {
+    if (this.usersDrift.length === 0) return undefined;
+    const i = this.usersDrift.findIndex((d) => d.afterPage === pageNumber && (d.state ?? 'active') === state);
+    return i === -1 ? undefined : this.usersDrift.splice(i, 1)[0];
+  }
+
+  /** Records what a fired drift fault did. */
+  logDrift(event: DriftEvent): void {
+    this.driftLog.push(event);
+  }
+
+  /** Whether the best-effort expand fault is on (checked once per request so the default path stays cheap). */
+  get expandDropActive(): boolean {
+    return this.expandDrop !== undefined;
+  }
+
+  /** The requested expand fields to leave out of one user (seeded draw per user); empty when none. */
+  takeExpandDrop(requested: readonly string[]): string[] {
+    const drop = this.expandDrop;
+    if (!drop || requested.length === 0 || !this.expandPrng.chance(drop.ratio)) return [];
+    return drop.fields === undefined ? [...requested] : requested.filter((f) => drop.fields!.includes(f));
+  }
+
+  /** Removes and returns the page anomaly for page `pageNumber`, if any. */
+  takeUsersPage(pageNumber: number): UsersPageFault | undefined {
+    if (this.usersPage.length === 0) return undefined;
+    const i = this.usersPage.findIndex((p) => p.pageNumber === pageNumber);
+    return i === -1 ? undefined : this.usersPage.splice(i, 1)[0];
+  }
+
+  /** Consumes one throttled token-endpoint answer, if any is queued. */
+  takeTokenThrottle(): { shape: '429' | '400'; retryAfterSeconds: number } | undefined {
+    const first = this.tokenThrottle[0];
+    if (!first) return undefined;
+    first.remaining--;
+    if (first.remaining <= 0) this.tokenThrottle.shift();
+    return { shape: first.shape, retryAfterSeconds: first.retryAfterSeconds };
+  }
+
   /** Status forced on member writes to `groupId`, if any. */
   statusForGroup(groupId: string): number | undefined {
     return this.groupStatus.size === 0 ? undefined : this.groupStatus.get(groupId);
@@ -114,7 +184,14 @@ export class FaultState {
     this.serverErrorBursts = [];
     this.groupStatus.clear();
     this.pendingEdits.clear();
+    this.usersDrift = [];
+    this.usersPage = [];
+    this.tokenThrottle = [];
+    this.driftLog = [];
+    this.expandDrop = undefined;
+    this.expandPrng = new Prng(this.seed, 'expand');
     this.prng = new Prng(this.seed, 'faults');
+    this.driftPrng = new Prng(this.seed, 'drift');
   }
 
   snapshot(): FaultsSnapshot {
@@ -126,6 +203,15 @@ export class FaultState {
       serverErrorBursts: this.serverErrorBursts.map((b) => ({ ...b })),
       groupStatus: Object.fromEntries(this.groupStatus),
       pendingConcurrentEdits: Object.fromEntries([...this.pendingEdits].map(([id, q]) => [id, q.length])),
+      expandDrop: this.expandDrop ? { ...this.expandDrop } : null,
+      usersDrift: this.usersDrift.map((d) => ({ ...d })),
+      usersPage: this.usersPage.map((p) => ({ ...p })),
+      tokenThrottle: this.tokenThrottle.map((t) => ({ ...t })),
+      driftEvents: this.driftLog.map((e) => ({
+        ...e,
+        deletedUserIds: [...e.deletedUserIds],
+        createdUserIds: [...e.createdUserIds],
+      })),
     };
   }
 }

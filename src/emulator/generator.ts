@@ -27,6 +27,11 @@ export interface GenerateOptions {
   missingRatio?: number;
   /** Outsiders added to a generated group, as a share of its matching users (drift). Default 0.02. */
   outsiderRatio?: number;
+  /**
+   * When > 0, groups select generated cohort skills (one per group) and each user holds about this many, so each
+   * user matches about this many groups (realistic density for large orgs). Default 0: today's attribute rules.
+   */
+  membershipsPerUser?: number;
 }
 
 /** Fixed reference date so generated `dateModified` values do not depend on when the emulator starts. */
@@ -224,10 +229,98 @@ export function generateGroups(
   return groups;
 }
 
+/** Name of the i-th cohort skill (zero-padded so names sort like the groups). */
+export function cohortSkillName(index: number): string {
+  return `Cohort ${String(index + 1).padStart(4, '0')}`;
+}
+
+/** `count` distinct integers in [0, n), drawn by rejection (count is small next to n in practice). */
+function distinctInts(prng: Prng, n: number, count: number): number[] {
+  if (count >= n) return Array.from({ length: n }, (_, i) => i);
+  const out: number[] = [];
+  while (out.length < count) {
+    const k = prng.int(n);
+    if (!out.includes(k)) out.push(k);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/**
+ * Cohort mode: adds `groupCount` skills to the catalog, gives every active user about `perUser` of them (a
+ * seeded count of perUser ± 1), and returns, per cohort, the matching users in user order. One pass over users,
+ * so 200,000 users × 2,000 groups stays fast; skill entries are shared objects to keep memory small.
+ */
+function assignCohorts(
+  seed: number,
+  catalog: Catalog,
+  users: readonly UserRecord[],
+  groupCount: number,
+  perUser: number,
+): { skills: NamedEntity[]; matches: string[][] } {
+  const prng = new Prng(seed, 'cohorts');
+  const skills: NamedEntity[] = [];
+  for (let g = 0; g < groupCount; g++) skills.push({ id: prng.uuid(), name: cohortSkillName(g) });
+  (catalog.skills as NamedEntity[]).push(...skills);
+  const held: UserSkill[] = skills.map((skill) => ({ skill, proficiency: 3 }));
+  const matches: string[][] = skills.map(() => []);
+  for (const user of users) {
+    if (user.state !== 'active' || groupCount === 0) continue;
+    const count = Math.max(0, perUser - 1 + prng.int(3));
+    const picked = distinctInts(prng, groupCount, count);
+    if (picked.length === 0) continue;
+    user.skills = [...user.skills, ...picked.map((k) => held[k])];
+    for (const k of picked) matches[k].push(user.id);
+  }
+  return { skills, matches };
+}
+
+/** Cohort groups: group g selects cohort skill g; drift as in {@link generateGroups}. */
+function generateCohortGroups(
+  seed: number,
+  users: readonly UserRecord[],
+  cohorts: { skills: NamedEntity[]; matches: string[][] },
+  missingRatio: number,
+  outsiderRatio: number,
+): GroupRecord[] {
+  const idPrng = new Prng(seed, 'groups');
+  const memberPrng = new Prng(seed, 'membership');
+  return cohorts.skills.map((skill, g) => {
+    const rule: GeneratorRule = { attribute: 'skill', value: skill.name };
+    const members = new Set<string>();
+    for (const id of cohorts.matches[g]) if (!memberPrng.chance(missingRatio)) members.add(id);
+    const outsiders = users.length === 0 ? 0 : Math.round(cohorts.matches[g].length * outsiderRatio);
+    for (let k = 0; k < outsiders; k++) members.add(users[memberPrng.int(users.length)].id);
+    return {
+      id: idPrng.uuid(),
+      name: `${skill.name} Skilled`,
+      description: `Seeded group; initial members follow skill = "${skill.name}" with drift.`,
+      type: 'official',
+      visibility: 'public',
+      rulesVisible: true,
+      state: 'active',
+      version: 1 + idPrng.int(20),
+      dateModified: GENERATION_EPOCH_MS - idPrng.int(365) * DAY_MS,
+      members,
+      generatorRule: rule,
+    };
+  });
+}
+
 /** Generates a complete org. */
 export function generateOrg(opts: GenerateOptions): Org {
   const catalog = buildCatalog(opts.seed);
   const users = generateUsers(opts.seed, catalog, opts.users, opts.inactiveUsers ?? 0);
+  if ((opts.membershipsPerUser ?? 0) > 0) {
+    const cohorts = assignCohorts(opts.seed, catalog, users, opts.groups, opts.membershipsPerUser ?? 0);
+    const groups = generateCohortGroups(
+      opts.seed,
+      users,
+      cohorts,
+      opts.missingRatio ?? 0.1,
+      opts.outsiderRatio ?? 0.02,
+    );
+    return { catalog, users, groups };
+  }
   const groups = generateGroups(opts.seed, catalog, users, opts.groups, opts.missingRatio, opts.outsiderRatio);
   return { catalog, users, groups };
 }

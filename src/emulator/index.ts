@@ -14,11 +14,23 @@ import { createEmulatorServer } from './server';
 import { EmulatorState } from './state';
 
 export { EMULATOR_DEFAULTS };
-export type { EmulatorLogger, EmulatorOptions, MissingVersionPolicy } from './options';
+export type {
+  EmulatorClient,
+  EmulatorLogger,
+  EmulatorOptions,
+  MissingVersionPolicy,
+  RuleMemberDeletePolicy,
+} from './options';
 export { EmulatorState } from './state';
 export type {
   CallsReport,
+  DriftEvent,
   FaultSpec,
+  GrantsSpec,
+  NativeMembershipSpec,
+  RuntimeConfig,
+  UsersDriftFault,
+  UsersPageFault,
   FaultsSnapshot,
   GroupFixture,
   GroupSnapshot,
@@ -27,8 +39,8 @@ export type {
   UserFixture,
   WriteLogEntry,
 } from './control-types';
-export type { Catalog, GeneratorRule, GroupRecord, NamedEntity, UserRecord, UserState } from './model';
-export { generateOrg, type GenerateOptions } from './generator';
+export type { Catalog, GeneratorRule, GroupRecord, NamedEntity, RoleGrant, UserRecord, UserState } from './model';
+export { cohortSkillName, generateOrg, type GenerateOptions } from './generator';
 export { ApiError, type ErrorBody } from './errors';
 
 /** A started emulator. */
@@ -85,6 +97,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       return closing;
     },
   };
+}
+
+/**
+ * Every OAuth client the emulator accepts, the configured one first (for a token-pool worker's clients file in
+ * tests and benchmarks; these are local development credentials).
+ */
+export function genesysClientsFor(emulator: RunningEmulator): { clientId: string; clientSecret: string }[] {
+  return emulator.state.clients();
 }
 
 /**

@@ -44,7 +44,18 @@ export interface GeneratorRule {
   readonly value: string;
 }
 
-/** One directory group; `members` holds the individually added user ids in insertion order. */
+/** A role granted to a group (the group is the grant's subject), in one division. */
+export interface RoleGrant {
+  readonly role: NamedEntity;
+  readonly division: NamedEntity;
+}
+
+/**
+ * One directory group; `members` holds the individually added user ids in insertion order. `ruleMembers` (users a
+ * native membership rule adds), `owners` and `includeOwners` are the Genesys-native memberships that only
+ * `/members` shows; `grants` are roles the group gives its members. All four are optional so generated groups
+ * stay small.
+ */
 export interface GroupRecord {
   readonly id: string;
   name: string;
@@ -58,6 +69,13 @@ export interface GroupRecord {
   dateModified: number;
   members: Set<string>;
   generatorRule?: GeneratorRule;
+  /** Users added by a native membership rule (dynamic members), not individually. */
+  ruleMembers?: Set<string>;
+  /** Group owners; members too (in `/members` only) when `includeOwners`. */
+  owners?: Set<string>;
+  includeOwners?: boolean;
+  /** Roles (with divisions) granted to the group as a subject. */
+  grants?: RoleGrant[];
 }
 
 /** Names and ids the generator drew from; exposed so rules can be written against a seeded org. */

@@ -13,6 +13,15 @@ export interface EmulatorLogger {
 /** How `POST /api/v2/groups/{id}/members` treats a body without `version`. */
 export type MissingVersionPolicy = 'reject' | 'current';
 
+/** What a DELETE of a member that is only rule-added (or only an included owner) does. UNCONFIRMED in Genesys. */
+export type RuleMemberDeletePolicy = 'ignore' | 'reject';
+
+/** An extra OAuth client the token endpoint accepts (each of its tokens has its own rate-limit bucket). */
+export interface EmulatorClient {
+  clientId: string;
+  clientSecret: string;
+}
+
 /** Options of {@link startEmulator}; every field is optional. */
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free port. Default 0 for `startEmulator`, 8089 for the CLI. */
@@ -50,6 +59,29 @@ export interface EmulatorOptions {
   writeResponseBody?: 'empty' | 'object';
   /** Serve `/__emulator/*` to non-loopback clients too (e.g. inside a container network). Default false. */
   allowRemoteControl?: boolean;
+  /**
+   * `GET /api/v2/users?state=active`: a page whose `pageNumber * pageSize` exceeds this answers 400 (0 = no
+   * window). Default 0: whether the real service has a window for active users is UNCONFIRMED.
+   */
+  activeResultWindow?: number;
+  /** The same window for `state=inactive` listings (confirmed at 10,000 by CX as Code). 0 = none. Default 10000. */
+  inactiveResultWindow?: number;
+  /** More OAuth clients to accept besides `clientId` (for token pools). Default none. */
+  extraClients?: EmulatorClient[];
+  /** DELETE of a member who is only rule-added / an included owner: `ignore` (202, no effect) or `reject` (400). */
+  ruleMemberDelete?: RuleMemberDeletePolicy;
+  /** Whether `expand=authorization` lists roles a user gets through a group grant. Default false (UNCONFIRMED). */
+  groupRolesInUserAuthorization?: boolean;
+  /**
+   * Generator: when > 0, every generated group selects one of `groups` generated "cohort" skills and each user holds
+   * about this many of them, so each user matches about this many groups' rules. Default 0 (today's org).
+   */
+  membershipsPerUser?: number;
+  /**
+   * Generator: share (0..1) of a group's wanted members that are missing and, as a share of the same, outsiders
+   * present. Default unset: 10 % missing and 2 % outsiders (today's org).
+   */
+  drift?: number;
   /** Logger; default is pino on stderr. Ignored when `quiet`. */
   logger?: EmulatorLogger;
   /** Clock in epoch ms, for tests that exercise expiry and windows. Default `Date.now`. */
@@ -74,12 +106,19 @@ export const EMULATOR_DEFAULTS = {
   missingVersion: 'reject' as MissingVersionPolicy,
   noopWritesBumpVersion: false,
   writeResponseBody: 'empty' as 'empty' | 'object',
+  activeResultWindow: 0,
+  inactiveResultWindow: 10_000,
+  ruleMemberDelete: 'ignore' as RuleMemberDeletePolicy,
+  groupRolesInUserAuthorization: false,
+  membershipsPerUser: 0,
 } as const;
 
 /** Options with every behaviour field filled in. */
-export type ResolvedOptions = Required<Omit<EmulatorOptions, 'logger' | 'port'>> & {
+export type ResolvedOptions = Required<Omit<EmulatorOptions, 'logger' | 'port' | 'drift'>> & {
   port: number;
   logger: EmulatorLogger;
+  /** Undefined keeps the generator's historical drift ratios. */
+  drift: number | undefined;
 };
 
 const silentLogger: EmulatorLogger = { info: () => undefined, warn: () => undefined };
@@ -118,6 +157,13 @@ export function resolveOptions(opts: EmulatorOptions = {}): ResolvedOptions {
     noopWritesBumpVersion: opts.noopWritesBumpVersion ?? d.noopWritesBumpVersion,
     writeResponseBody: opts.writeResponseBody ?? d.writeResponseBody,
     allowRemoteControl: opts.allowRemoteControl ?? false,
+    activeResultWindow: nonNegativeInt('activeResultWindow', opts.activeResultWindow ?? d.activeResultWindow),
+    inactiveResultWindow: nonNegativeInt('inactiveResultWindow', opts.inactiveResultWindow ?? d.inactiveResultWindow),
+    extraClients: (opts.extraClients ?? []).map((c) => ({ ...c })),
+    ruleMemberDelete: opts.ruleMemberDelete ?? d.ruleMemberDelete,
+    groupRolesInUserAuthorization: opts.groupRolesInUserAuthorization ?? d.groupRolesInUserAuthorization,
+    membershipsPerUser: nonNegativeInt('membershipsPerUser', opts.membershipsPerUser ?? d.membershipsPerUser),
+    drift: opts.drift,
     logger: opts.quiet ? silentLogger : (opts.logger ?? defaultLogger()),
     now: opts.now ?? Date.now,
   };
@@ -126,6 +172,16 @@ export function resolveOptions(opts: EmulatorOptions = {}): ResolvedOptions {
   if (resolved.maxPageSize === 0) throw new RangeError('emulator option maxPageSize must be > 0');
   if (resolved.clientId === '' || resolved.clientSecret === '') {
     throw new RangeError('emulator options clientId and clientSecret must not be empty');
+  }
+  const ids = new Set([resolved.clientId]);
+  for (const c of resolved.extraClients) {
+    if (c.clientId === '' || c.clientSecret === '')
+      throw new RangeError('emulator extraClients need an id and a secret');
+    if (ids.has(c.clientId)) throw new RangeError(`emulator client id ${c.clientId} is configured twice`);
+    ids.add(c.clientId);
+  }
+  if (resolved.drift !== undefined && !(resolved.drift >= 0 && resolved.drift <= 1)) {
+    throw new RangeError('emulator option drift must be between 0 and 1');
   }
   return resolved;
 }

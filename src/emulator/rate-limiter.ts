@@ -30,7 +30,7 @@ export class FixedWindowLimiter {
   private readonly windowMs: number;
 
   constructor(
-    private readonly limit: number,
+    private limit: number,
     windowSeconds: number,
     private readonly now: () => number,
   ) {
@@ -65,6 +65,11 @@ export class FixedWindowLimiter {
     }
     const resetSeconds = Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
     return { allowed: w.count < limit, count: w.count, limit, resetSeconds };
+  }
+
+  /** Changes the budget per window (0 = unthrottled); open windows keep their counts. */
+  setLimit(limit: number): void {
+    this.limit = limit;
   }
 
   /** Forgets every window. */

@@ -28,8 +28,16 @@ export function parseExpand(values: readonly string[]): Expand {
   };
 }
 
-/** The Genesys `User` object for `user`. */
-export function userView(user: UserRecord, expand: Expand, dir: Directory): Record<string, unknown> {
+/**
+ * The Genesys `User` object for `user`. With `groupRoles`, `expand=authorization` also lists the roles of groups
+ * that grant roles and hold the user (whether the real service does so is UNCONFIRMED; off by default).
+ */
+export function userView(
+  user: UserRecord,
+  expand: Expand,
+  dir: Directory,
+  groupRoles = false,
+): Record<string, unknown> {
   const self = `/api/v2/users/${user.id}`;
   const view: Record<string, unknown> = {
     id: user.id,
@@ -54,7 +62,15 @@ export function userView(user: UserRecord, expand: Expand, dir: Directory): Reco
     view.manager = { id: user.managerId, selfUri: `/api/v2/users/${user.managerId}` };
   }
   if (expand.authorization) {
-    view.authorization = { roles: user.roles.map((r) => ({ id: r.id, name: r.name })) };
+    const roles = user.roles.map((r) => ({ id: r.id, name: r.name }));
+    if (groupRoles) {
+      for (const g of dir.grantingGroupsOf(user.id)) {
+        for (const grant of g.grants ?? []) {
+          if (!roles.some((r) => r.id === grant.role.id)) roles.push({ id: grant.role.id, name: grant.role.name });
+        }
+      }
+    }
+    view.authorization = { roles };
   }
   if (expand.skills) {
     view.skills = user.skills.map((s) => ({
@@ -80,7 +96,7 @@ export function userView(user: UserRecord, expand: Expand, dir: Directory): Reco
 
 /** The Genesys `Group` object for `group`. */
 export function groupView(group: GroupRecord): Record<string, unknown> {
-  return {
+  const view: Record<string, unknown> = {
     id: group.id,
     name: group.name,
     description: group.description,
@@ -93,6 +109,12 @@ export function groupView(group: GroupRecord): Record<string, unknown> {
     visibility: group.visibility,
     selfUri: `/api/v2/groups/${group.id}`,
   };
+  // Native owner settings appear only on groups that have them, so plain groups keep their historical shape.
+  if (group.includeOwners !== undefined) view.includeOwners = group.includeOwners;
+  if (group.owners && group.owners.size > 0) {
+    view.owners = [...group.owners].map((id) => ({ id, selfUri: `/api/v2/users/${id}` }));
+  }
+  return view;
 }
 
 /** Inputs of {@link listing}. */

@@ -10,7 +10,7 @@ import { parseQuery } from './http/query';
 import { type ResponseContext, sendError, sendJson } from './http/respond';
 import { matchRoute, routeKey, runApi } from './routes/api';
 import { handleControl } from './routes/control';
-import { issueToken } from './routes/oauth';
+import { issueToken, oauthError } from './routes/oauth';
 import type { ApiRequest } from './routes/types';
 import type { EmulatorState } from './state';
 
@@ -36,6 +36,18 @@ async function handleToken(state: EmulatorState, req: IncomingMessage, res: Serv
   let status: number;
   try {
     if (req.method !== 'POST') throw notFound();
+    const throttle = state.faults.takeTokenThrottle();
+    if (throttle?.shape === '400') {
+      // The shape CX as Code string-matches: "invalid_request (rate limit exceeded;" (reference §1.1).
+      const reply = oauthError('invalid_request', 'rate limit exceeded; try again later');
+      sendJson(res, ctx, reply.status, reply.body);
+      state.calls.count(route, reply.status);
+      return;
+    }
+    if (throttle) {
+      ctx.rate = { ...ctx.rate, allowed: false, resetSeconds: throttle.retryAfterSeconds };
+      throw tooManyRequests(throttle.retryAfterSeconds);
+    }
     const burst = state.faults.takeRateLimitBurst(TOKEN_PATH);
     if (burst !== undefined) {
       ctx.rate = { ...ctx.rate, allowed: false, resetSeconds: burst };
@@ -74,7 +86,7 @@ async function handleApi(
   } catch (err) {
     status = fail(state, res, ctx, err);
   }
-  state.calls.count(route, status);
+  state.calls.count(route, status, request?.clientId);
   if (match?.def.write) {
     const note = request?.write ?? { groupId: match.params[0], userIds: [] };
     state.logWrite({ source: 'api', method, route, status, correlationId: ctx.correlationId, ...note });

@@ -6,20 +6,25 @@
 import { CallLog } from './call-log';
 import type {
   CallsReport,
+  DriftEvent,
   FaultSpec,
   FaultsSnapshot,
+  GrantsSpec,
   GroupFixture,
+  NativeMembershipSpec,
   ResetSpec,
+  RuntimeConfig,
   StateSnapshot,
   UserFixture,
+  UsersDriftFault,
   WriteLogEntry,
 } from './control-types';
 import { Directory, type MembershipChange } from './directory';
 import { FaultState } from './faults';
 import { invalidValue, notFound } from './errors';
 import { generateOrg } from './generator';
-import type { Catalog, GroupRecord, UserRecord } from './model';
-import type { ResolvedOptions } from './options';
+import type { Catalog, GroupRecord, RoleGrant, UserRecord } from './model';
+import type { EmulatorClient, ResolvedOptions } from './options';
 import { FixedWindowLimiter } from './rate-limiter';
 import { TokenStore } from './tokens';
 
@@ -29,6 +34,28 @@ interface OrgShape {
   users: number;
   groups: number;
   inactiveUsers: number;
+  membershipsPerUser: number;
+  drift: number | undefined;
+}
+
+/** The runtime-switchable behaviours (see {@link EmulatorState.configure}). */
+type Switches = Required<RuntimeConfig>;
+
+function switchesOf(o: ResolvedOptions): Switches {
+  return {
+    activeResultWindow: o.activeResultWindow,
+    inactiveResultWindow: o.inactiveResultWindow,
+    ruleMemberDelete: o.ruleMemberDelete,
+    groupRolesInUserAuthorization: o.groupRolesInUserAuthorization,
+    rateLimitPerMinute: o.rateLimitPerMinute,
+    missingVersion: o.missingVersion,
+    noopWritesBumpVersion: o.noopWritesBumpVersion,
+  };
+}
+
+/** `{id, name}` of a catalog entity (no shared references leak out). */
+function ref(e: { id: string; name: string }): { id: string; name: string } {
+  return { id: e.id, name: e.name };
 }
 
 /** Mutable state of one emulator. */
@@ -39,22 +66,31 @@ export class EmulatorState {
   private shape: OrgShape;
   private dir: Directory;
   private faultState: FaultState;
+  private readonly startSwitches: Switches;
+  /** Extra OAuth clients by id (the primary one lives in `options`). */
+  private readonly extraClients = new Map<string, string>();
 
   constructor(readonly options: ResolvedOptions) {
     this.tokens = new TokenStore(options.now);
     this.limiter = new FixedWindowLimiter(options.rateLimitPerMinute, options.rateLimitWindowSeconds, options.now);
+    this.startSwitches = switchesOf(options);
+    for (const c of options.extraClients) this.extraClients.set(c.clientId, c.clientSecret);
     this.shape = {
       seed: options.seed,
       users: options.users,
       groups: options.groups,
       inactiveUsers: options.inactiveUsers,
+      membershipsPerUser: options.membershipsPerUser,
+      drift: options.drift,
     };
     this.dir = this.generate();
     this.faultState = new FaultState(this.shape.seed);
   }
 
   private generate(): Directory {
-    return new Directory(generateOrg(this.shape), this.shape.seed);
+    const { drift, ...shape } = this.shape;
+    const ratios = drift === undefined ? {} : { missingRatio: drift, outsiderRatio: drift };
+    return new Directory(generateOrg({ ...shape, ...ratios }), this.shape.seed);
   }
 
   /** Current clock reading (epoch ms). */
@@ -105,9 +141,141 @@ export class EmulatorState {
     return [...group.members];
   }
 
-  /** Issues a token for the configured client without going through `/oauth/token`. */
-  issueToken(): string {
-    return this.tokens.issue(this.options.clientId, this.options.tokenLifetimeSeconds).token;
+  /**
+   * Issues a token without going through `/oauth/token`, for the configured client or for `clientId` (any id: a
+   * token's bucket is its own whatever the client).
+   */
+  issueToken(clientId = this.options.clientId): string {
+    return this.tokens.issue(clientId, this.options.tokenLifetimeSeconds).token;
+  }
+
+  /** The secret of an accepted OAuth client, or undefined for an unknown id. */
+  clientSecretFor(clientId: string): string | undefined {
+    return clientId === this.options.clientId ? this.options.clientSecret : this.extraClients.get(clientId);
+  }
+
+  /** Every accepted OAuth client, the configured one first (secrets included: for test and bench set-up only). */
+  clients(): EmulatorClient[] {
+    return [
+      { clientId: this.options.clientId, clientSecret: this.options.clientSecret },
+      ...[...this.extraClients].map(([clientId, clientSecret]) => ({ clientId, clientSecret })),
+    ];
+  }
+
+  /** Accepts another OAuth client (a token pool's second client); a known id gets the new secret. */
+  addClient(client: EmulatorClient): void {
+    if (client.clientId === '' || client.clientSecret === '') throw new RangeError('a client needs an id and a secret');
+    if (client.clientId === this.options.clientId) this.options.clientSecret = client.clientSecret;
+    else this.extraClients.set(client.clientId, client.clientSecret);
+  }
+
+  /**
+   * Changes behaviour switches at runtime (result windows, rule-member DELETE, group roles in `expand=authorization`,
+   * the rate limit, version policies). A reset restores the start-up values. Returns the switches now in force.
+   */
+  configure(spec: RuntimeConfig): Switches {
+    const o = this.options;
+    if (spec.activeResultWindow !== undefined) o.activeResultWindow = spec.activeResultWindow;
+    if (spec.inactiveResultWindow !== undefined) o.inactiveResultWindow = spec.inactiveResultWindow;
+    if (spec.ruleMemberDelete !== undefined) o.ruleMemberDelete = spec.ruleMemberDelete;
+    if (spec.groupRolesInUserAuthorization !== undefined) {
+      o.groupRolesInUserAuthorization = spec.groupRolesInUserAuthorization;
+    }
+    if (spec.missingVersion !== undefined) o.missingVersion = spec.missingVersion;
+    if (spec.noopWritesBumpVersion !== undefined) o.noopWritesBumpVersion = spec.noopWritesBumpVersion;
+    if (spec.rateLimitPerMinute !== undefined) {
+      o.rateLimitPerMinute = spec.rateLimitPerMinute;
+      this.limiter.setLimit(spec.rateLimitPerMinute);
+    }
+    return switchesOf(o);
+  }
+
+  /** Marks a user deleted (as an admin deleting them would); the user leaves `state=active` listings. */
+  deleteUser(userId: string): UserRecord {
+    return this.dir.deleteUser(userId);
+  }
+
+  /**
+   * Fires a listing-drift fault after page `pageNumber` (of `pageSize`) of a users listing whose items, in
+   * listing order, are `items`: deletes and creates users at seeded positions on the pages already served.
+   * Returns the event (also logged in the faults snapshot), or undefined when no drift fault was queued.
+   */
+  afterUsersPage(
+    pageNumber: number,
+    pageSize: number,
+    listingState: string,
+    items: readonly UserRecord[],
+  ): DriftEvent | undefined {
+    const fault: UsersDriftFault | undefined = this.faultState.takeUsersDrift(pageNumber, listingState);
+    if (!fault) return undefined;
+    const served = items.slice(0, Math.min(items.length, pageNumber * pageSize));
+    const prng = this.faultState.drift;
+    const event: DriftEvent = { afterPage: pageNumber, pageSize, deletedUserIds: [], createdUserIds: [] };
+    const victims = prng.sample(served, Math.min(fault.deleteCount ?? 0, served.length));
+    for (const u of victims) event.deletedUserIds.push(this.dir.deleteUser(u.id).id);
+    const remaining = served.filter((u) => u.state !== 'deleted');
+    for (let k = 0; k < (fault.createCount ?? 0); k++) {
+      const before = remaining.length > 0 ? remaining[prng.int(remaining.length)].id : undefined;
+      const n = event.createdUserIds.length + 1;
+      const created = this.dir.insertUser(
+        {
+          id: prng.uuid(),
+          name: `Drift User ${pageNumber}-${n}`,
+          state: fault.state === 'inactive' ? 'inactive' : 'active',
+        },
+        before,
+      );
+      event.createdUserIds.push(created.id);
+    }
+    this.faultState.logDrift(event);
+    return event;
+  }
+
+  /** Sets a group's native rule-added members, owners and `includeOwners` (no version bump). */
+  setNativeMembership(groupId: string, spec: NativeMembershipSpec): GroupRecord {
+    const group = this.dir.getGroup(groupId);
+    if (!group) throw notFound();
+    this.dir.setNativeMembership(group, spec);
+    return group;
+  }
+
+  /** Replaces (or with `add` extends) the roles a group grants its members. */
+  setGroupGrants(groupId: string, spec: GrantsSpec): RoleGrant[] {
+    const group = this.dir.getGroup(groupId);
+    if (!group) throw notFound();
+    return this.dir.setGrants(group, spec.grants, spec.add ?? false);
+  }
+
+  /** Grants `role` (name or id) in `division` (name or id, default `Home`) to a group. */
+  grantGroupRole(groupId: string, role: string, division?: string): RoleGrant[] {
+    return this.setGroupGrants(groupId, { grants: [{ role, division }], add: true });
+  }
+
+  /**
+   * `GET /api/v2/authorization/subjects/{id}`: a group's grants, or a user's own roles (in the user's division)
+   * followed by the grants of groups the user belongs to (subjectId = the group). 404 for an unknown id.
+   */
+  authorizationSubject(subjectId: string): Record<string, unknown> {
+    const grantsOf = (subject: string, grants: readonly RoleGrant[]) =>
+      grants.map((g) => ({ subjectId: subject, division: ref(g.division), role: ref(g.role) }));
+    const group = this.dir.getGroup(subjectId);
+    if (group && group.state !== 'deleted') {
+      return {
+        id: group.id,
+        name: group.name,
+        grants: grantsOf(group.id, group.grants ?? []),
+        version: 1,
+        selfUri: `/api/v2/authorization/subjects/${group.id}`,
+      };
+    }
+    const user = this.dir.getUser(subjectId);
+    if (!user || user.state === 'deleted') throw notFound();
+    const grants = grantsOf(
+      user.id,
+      user.roles.map((role) => ({ role, division: user.division })),
+    );
+    for (const g of this.dir.grantingGroupsOf(user.id)) grants.push(...grantsOf(g.id, g.grants ?? []));
+    return { id: user.id, name: user.name, grants, version: 1, selfUri: `/api/v2/authorization/subjects/${user.id}` };
   }
 
   /** Revokes one token, or all; returns how many were revoked. */
@@ -211,7 +379,10 @@ export class EmulatorState {
       users: spec.users ?? this.shape.users,
       groups: spec.groups ?? this.shape.groups,
       inactiveUsers: spec.inactiveUsers ?? this.shape.inactiveUsers,
+      membershipsPerUser: spec.membershipsPerUser ?? this.shape.membershipsPerUser,
+      drift: spec.drift === null ? undefined : (spec.drift ?? this.shape.drift),
     };
+    this.configure(this.startSwitches);
     this.dir = this.generate();
     this.faultState = new FaultState(this.shape.seed);
     this.calls.clear();
@@ -236,6 +407,10 @@ export class EmulatorState {
         dateModified: new Date(g.dateModified).toISOString(),
         ...(includeMembers ? { members: [...g.members] } : {}),
         ...(g.generatorRule ? { generatorRule: { ...g.generatorRule } } : {}),
+        ...(g.ruleMembers ? { ruleMembers: [...g.ruleMembers] } : {}),
+        ...(g.owners ? { owners: [...g.owners] } : {}),
+        ...(g.includeOwners !== undefined ? { includeOwners: g.includeOwners } : {}),
+        ...(g.grants ? { grants: g.grants.map((x) => ({ role: ref(x.role), division: ref(x.division) })) } : {}),
       })),
       tokens: this.tokens.counts(),
       catalog: {
@@ -248,8 +423,9 @@ export class EmulatorState {
       },
       faults: this.faultState.snapshot(),
       config: {
+        ...switchesOf(this.options),
         clientId: this.options.clientId,
-        rateLimitPerMinute: this.options.rateLimitPerMinute,
+        extraClientIds: [...this.extraClients.keys()],
         rateLimitWindowSeconds: this.options.rateLimitWindowSeconds,
         tokenLifetimeSeconds: this.options.tokenLifetimeSeconds,
       },

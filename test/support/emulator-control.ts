@@ -17,11 +17,16 @@ import type {
   CreatedUser,
   FaultSpec,
   FaultsSnapshot,
+  GrantsSpec,
   GroupFixture,
   GroupSnapshot,
+  NativeMembershipSpec,
   ResetSpec,
+  RuntimeConfig,
   StateSnapshot,
   UserFixture,
+  UsersDriftFault,
+  UsersPageFault,
 } from '../../src/emulator/control-types';
 
 /** A control request the emulator refused; `body` is its ErrorBody. */
@@ -117,6 +122,68 @@ export class EmulatorControl {
   createUsers(specs: UserFixture[]): Promise<CreatedUser[]> {
     return this.call('POST', '/users', specs);
   }
+
+  /** Marks a user deleted, as an admin would (`DELETE /__emulator/users/{id}`). */
+  async deleteUser(userId: string): Promise<void> {
+    await this.call('DELETE', `/users/${encodeURIComponent(userId)}`);
+  }
+
+  /** Listing drift: after serving users page `afterPage`, delete/create users on earlier pages (once, seeded). */
+  usersDrift(fault: UsersDriftFault): Promise<FaultsSnapshot> {
+    return this.faults({ usersDrift: fault });
+  }
+
+  /**
+   * Best-effort expand: a seeded share `ratio` of users in every user answer lose their expanded fields (or only
+   * `fields`); `ratio` 0 turns it off.
+   */
+  expandDrop(ratio: number, fields?: ('authorization' | 'groups' | 'skills' | 'locations')[]): Promise<FaultsSnapshot> {
+    return this.faults({ expandDrop: { ratio, fields } });
+  }
+
+  /** One-off anomaly on a users page: `empty`, `emptyWithoutNextUri`, `short` or `totals`. */
+  usersPage(fault: UsersPageFault): Promise<FaultsSnapshot> {
+    return this.faults({ usersPage: fault });
+  }
+
+  /** The next `count` token requests are throttled: 429 + Retry-After, or 400 `invalid_request` "rate limit exceeded". */
+  throttleTokens(count: number, shape: '429' | '400' = '429', retryAfterSeconds = 1): Promise<FaultsSnapshot> {
+    return this.faults({ tokenThrottle: { count, shape, retryAfterSeconds } });
+  }
+
+  /** Changes behaviour switches at runtime (result windows, ruleMemberDelete, ...); a reset restores them. */
+  configure(config: RuntimeConfig): Promise<Required<RuntimeConfig>> {
+    return this.call('POST', '/config', config);
+  }
+
+  /** Accepts another OAuth client (its tokens get their own rate-limit buckets). */
+  async addClient(clientId: string, clientSecret: string): Promise<void> {
+    await this.call('POST', '/clients', { clientId, clientSecret });
+  }
+
+  /** Sets a group's rule-added (dynamic) members, owners and includeOwners; no version bump. */
+  setNativeMembership(groupId: string, spec: NativeMembershipSpec): Promise<CreatedGroup & { ruleMembers?: string[] }> {
+    return this.call('POST', `/groups/${encodeURIComponent(groupId)}/native`, spec);
+  }
+
+  /** Replaces (or with `add`) a group's role grants; answers the group's authorization subject. */
+  setGroupGrants(groupId: string, spec: GrantsSpec): Promise<AuthorizationSubject> {
+    return this.call('POST', `/groups/${encodeURIComponent(groupId)}/grants`, spec);
+  }
+
+  /** Adds one role grant (role and division by name or id; division default `Home`) to a group. */
+  grantGroupRole(groupId: string, role: string, division?: string): Promise<AuthorizationSubject> {
+    return this.setGroupGrants(groupId, { grants: [{ role, division }], add: true });
+  }
+}
+
+/** `GET /api/v2/authorization/subjects/{id}` as the emulator answers it. */
+export interface AuthorizationSubject {
+  id: string;
+  name: string;
+  grants: { subjectId: string; division: { id: string; name: string }; role: { id: string; name: string } }[];
+  version: number;
+  selfUri: string;
 }
 
 /** Starts a quiet in-process emulator and a control client for it. The caller closes `emulator`. */

@@ -3,7 +3,13 @@
  * (and the client id, never the secret) so a developer can point the SDK or the reconciler at it.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { EMULATOR_DEFAULTS, type MissingVersionPolicy, startEmulator } from '../../emulator';
+import {
+  EMULATOR_DEFAULTS,
+  type EmulatorClient,
+  type MissingVersionPolicy,
+  type RuleMemberDeletePolicy,
+  startEmulator,
+} from '../../emulator';
 
 /** Parsed options of `gcsync emulator`. */
 interface EmulatorCliOptions {
@@ -18,7 +24,33 @@ interface EmulatorCliOptions {
   rateLimit: number;
   tokenLifetime: number;
   missingVersion: MissingVersionPolicy;
+  membershipsPerUser: number;
+  drift?: number;
+  activeResultWindow: number;
+  inactiveResultWindow: number;
+  ruleMemberDelete: RuleMemberDeletePolicy;
+  groupRolesInUserAuthorization?: boolean;
+  extraClients: number;
   quiet?: boolean;
+}
+
+/**
+ * `--extra-clients N` accepts N more local OAuth clients `<client-id>-2` … `<client-id>-(N+1)` with secrets
+ * `<client-secret>-2` …, for token-pool runs against a local emulator (each token has its own bucket).
+ */
+export function extraLocalClients(clientId: string, clientSecret: string, count: number): EmulatorClient[] {
+  return Array.from({ length: count }, (_, i) => ({
+    clientId: `${clientId}-${i + 2}`,
+    clientSecret: `${clientSecret}-${i + 2}`,
+  }));
+}
+
+function ratioArg(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InvalidArgumentError('Must be a number between 0 and 1.');
+  }
+  return n;
 }
 
 function intArg(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
@@ -93,6 +125,40 @@ export function registerEmulatorCommand(program: Command): void {
         .choices(['reject', 'current'])
         .default(d.missingVersion),
     )
+    .addOption(
+      new Option('--memberships-per-user <n>', 'generator: groups each user matches (0 = historical attribute rules)')
+        .default(d.membershipsPerUser)
+        .argParser(intArg(0)),
+    )
+    .addOption(
+      new Option('--drift <ratio>', 'generator: share of wanted members missing and of outsiders present (0..1)')
+        .default(undefined, '10 % missing, 2 % outsiders')
+        .argParser(ratioArg),
+    )
+    .addOption(
+      new Option('--active-result-window <n>', 'GET /users state=active: 400 past pageNumber*pageSize > n (0 = none)')
+        .default(d.activeResultWindow)
+        .argParser(intArg(0)),
+    )
+    .addOption(
+      new Option(
+        '--inactive-result-window <n>',
+        'GET /users state=inactive: 400 past pageNumber*pageSize > n (0 = none)',
+      )
+        .default(d.inactiveResultWindow)
+        .argParser(intArg(0)),
+    )
+    .addOption(
+      new Option('--rule-member-delete <policy>', 'DELETE of a rule-added member: ignore (202) or reject (400)')
+        .choices(['ignore', 'reject'])
+        .default(d.ruleMemberDelete),
+    )
+    .option('--group-roles-in-user-authorization', 'expand=authorization includes roles granted through groups')
+    .addOption(
+      new Option('--extra-clients <n>', 'accept n more OAuth clients <client-id>-2.. with secrets <client-secret>-2..')
+        .default(0)
+        .argParser(intArg(0, 100)),
+    )
     .option('-q, --quiet', 'no log output besides the URL line')
     .addHelpText('after', EXAMPLES)
     .action(async (opts: EmulatorCliOptions) => {
@@ -108,12 +174,21 @@ export function registerEmulatorCommand(program: Command): void {
         rateLimitPerMinute: opts.rateLimit,
         tokenLifetimeSeconds: opts.tokenLifetime,
         missingVersion: opts.missingVersion,
+        membershipsPerUser: opts.membershipsPerUser,
+        drift: opts.drift,
+        activeResultWindow: opts.activeResultWindow,
+        inactiveResultWindow: opts.inactiveResultWindow,
+        ruleMemberDelete: opts.ruleMemberDelete,
+        groupRolesInUserAuthorization: opts.groupRolesInUserAuthorization ?? false,
+        extraClients: extraLocalClients(opts.clientId, opts.clientSecret, opts.extraClients),
         quiet: opts.quiet,
       });
       const limit = opts.rateLimit === 0 ? 'unthrottled' : `${opts.rateLimit} requests/token/min`;
       process.stdout.write(
         `Genesys Cloud emulator listening on ${emulator.url}\n` +
-          `  client id: ${opts.clientId}  (secret not shown)\n` +
+          `  client id: ${opts.clientId}  (secret not shown)` +
+          (opts.extraClients > 0 ? `, plus ${opts.extraClients} extra client(s) ${opts.clientId}-2..` : '') +
+          '\n' +
           `  org: seed ${opts.seed}, ${opts.users} users, ${opts.groups} groups; rate limit: ${limit}\n` +
           `  control API: ${emulator.url}/__emulator/state   (Ctrl+C to stop)\n`,
       );

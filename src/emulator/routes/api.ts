@@ -7,7 +7,10 @@ import { authenticationRequired, badCredentials, serverError, tooManyRequests } 
 import { getGroup, listGroups, listIndividuals, listMembers } from './groups';
 import { addMembers, removeMembers } from './members';
 import type { ApiRequest, Handler, Reply } from './types';
+import { getAuthorizationSubject } from './authorization';
 import { getUser, listUsers } from './users';
+import { queryUsers } from './users-query';
+import { searchUsers, searchUsersQ64 } from './users-search';
 
 /** One entry of the route table. */
 export interface RouteDef {
@@ -20,11 +23,22 @@ export interface RouteDef {
 }
 
 function route(method: string, template: string, handler: Handler): RouteDef {
-  return { method, template, segments: template.split('/'), handler, write: method !== 'GET' };
+  // Only member writes go to the write log; a search POST is a read.
+  return {
+    method,
+    template,
+    segments: template.split('/'),
+    handler,
+    write: method !== 'GET' && template.includes('/members'),
+  };
 }
 
 const ROUTES: RouteDef[] = [
   route('GET', '/api/v2/users', listUsers),
+  // Before `/users/{id}`: the first match wins.
+  route('GET', '/api/v2/users/query', queryUsers),
+  route('POST', '/api/v2/users/search', searchUsers),
+  route('GET', '/api/v2/users/search', searchUsersQ64),
   route('GET', '/api/v2/users/{id}', getUser),
   route('GET', '/api/v2/groups', listGroups),
   route('GET', '/api/v2/groups/{id}', getGroup),
@@ -32,6 +46,7 @@ const ROUTES: RouteDef[] = [
   route('GET', '/api/v2/groups/{id}/members', listMembers),
   route('POST', '/api/v2/groups/{id}/members', addMembers),
   route('DELETE', '/api/v2/groups/{id}/members', removeMembers),
+  route('GET', '/api/v2/authorization/subjects/{id}', getAuthorizationSubject),
 ];
 
 /** A matched route with its decoded path parameters. */
@@ -89,7 +104,9 @@ export async function runApi(r: ApiRequest, path: string, match: RouteMatch): Pr
   const { state, ctx } = r;
   const token = bearerToken(r.req);
   if (token === undefined) throw authenticationRequired();
-  if (typeof state.tokens.check(token) === 'string') throw badCredentials();
+  const record = state.tokens.check(token);
+  if (typeof record === 'string') throw badCredentials();
+  r.clientId = record.clientId;
   const burst = state.faults.takeRateLimitBurst(path);
   if (burst !== undefined) {
     const peek = state.limiter.peek(token);

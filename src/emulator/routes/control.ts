@@ -5,8 +5,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
 import {
+  clientSpecSchema,
   faultSpecSchema,
+  grantsSpecSchema,
   groupFixtureSchema,
+  nativeMembershipSchema,
+  runtimeConfigSchema,
   resetSpecSchema,
   revokeSpecSchema,
   rotateSpecSchema,
@@ -48,7 +52,36 @@ async function parse<T>(req: IncomingMessage, schema: z.ZodType<T>, emptyOk: boo
 }
 
 function groupWithMembers(group: GroupRecord): Record<string, unknown> {
-  return { ...groupView(group), members: [...group.members] };
+  const out: Record<string, unknown> = { ...groupView(group), members: [...group.members] };
+  if (group.ruleMembers) out.ruleMembers = [...group.ruleMembers];
+  return out;
+}
+
+/**
+ * `POST /__emulator/groups/{id}/native`, `POST /__emulator/groups/{id}/grants` and `DELETE /__emulator/users/{id}`
+ * (an admin deleting a user).
+ */
+async function handleEntityControl(
+  state: EmulatorState,
+  req: IncomingMessage,
+  method: string,
+  kind: string,
+  id: string,
+  action: string | undefined,
+): Promise<ControlReply> {
+  if (kind === 'users' && action === undefined && method === 'DELETE') {
+    state.deleteUser(id);
+    return { status: 204 };
+  }
+  if (kind === 'groups' && action === 'native' && method === 'POST') {
+    const group = state.setNativeMembership(id, await parse(req, nativeMembershipSchema, false));
+    return { status: 200, body: groupWithMembers(group) };
+  }
+  if (kind === 'groups' && action === 'grants' && method === 'POST') {
+    state.setGroupGrants(id, await parse(req, grantsSpecSchema, false));
+    return { status: 200, body: state.authorizationSubject(id) };
+  }
+  throw notFound();
 }
 
 /** Handles one control request; throws ApiError for refusals. */
@@ -61,7 +94,16 @@ export async function handleControl(
 ): Promise<ControlReply> {
   if (!state.options.allowRemoteControl && !isLoopback(req.socket.remoteAddress)) throw notAuthorized();
   const key = `${method} ${path}`;
+  const sub = /^\/__emulator\/(groups|users)\/([^/]+)(?:\/(native|grants))?$/.exec(path);
+  if (sub) return handleEntityControl(state, req, method, sub[1], decodeURIComponent(sub[2]), sub[3]);
   switch (key) {
+    case 'POST /__emulator/config':
+      return { status: 200, body: state.configure(await parse(req, runtimeConfigSchema, false)) };
+    case 'POST /__emulator/clients': {
+      const spec = await parse(req, clientSpecSchema, false);
+      state.addClient(spec);
+      return { status: 201, body: { clientId: spec.clientId } };
+    }
     case 'GET /__emulator/state':
       return { status: 200, body: state.snapshot(queryValue(query, 'members') !== 'false') };
     case 'GET /__emulator/calls':

@@ -6,6 +6,7 @@ import { NO_EXPAND, groupView, listing, parseExpand, unpagedListing, userView } 
 import type { EmulatorState } from '../state';
 import { carried, ordered, readPaging } from './paging';
 import type { ApiRequest, Reply } from './types';
+import { userViewer } from './user-view';
 
 /** The group named by the first path parameter, or 404 `not.found`. */
 export function groupParam(r: ApiRequest): GroupRecord {
@@ -14,10 +15,10 @@ export function groupParam(r: ApiRequest): GroupRecord {
   return group;
 }
 
-function memberRecords(state: EmulatorState, group: GroupRecord): UserRecord[] {
+function memberRecords(state: EmulatorState, ids: Iterable<string>): UserRecord[] {
   const dir = state.directory;
   const out: UserRecord[] = [];
-  for (const id of group.members) {
+  for (const id of ids) {
     const u = dir.getUser(id);
     if (u) out.push(u);
   }
@@ -57,12 +58,15 @@ export function listIndividuals(r: ApiRequest): Reply {
   const group = groupParam(r);
   const dir = r.state.directory;
   const path = `/api/v2/groups/${group.id}/individuals`;
-  return { status: 200, body: unpagedListing(memberRecords(r.state, group), path, (u) => userView(u, NO_EXPAND, dir)) };
+  return {
+    status: 200,
+    body: unpagedListing(memberRecords(r.state, group.members), path, (u) => userView(u, NO_EXPAND, dir)),
+  };
 }
 
 /**
- * `GET /api/v2/groups/{id}/members`, paged, with `expand`. The emulator has no owners or dynamic rules, so
- * members are exactly the individuals.
+ * `GET /api/v2/groups/{id}/members`, paged, with `expand`: individuals, then rule-added (dynamic) members, then
+ * owners when `includeOwners` (reference §3.1: "includes individuals, owners, and dynamically included people").
  */
 export function listMembers(r: ApiRequest): Reply {
   const group = groupParam(r);
@@ -71,13 +75,13 @@ export function listMembers(r: ApiRequest): Reply {
   const expand = parseExpand(queryList(r.query, 'expand'));
   const body = listing(
     {
-      items: ordered(memberRecords(r.state, group), paging.descending),
+      items: ordered(memberRecords(r.state, dir.allMemberIds(group)), paging.descending),
       pageSize: paging.pageSize,
       pageNumber: paging.pageNumber,
       path: `/api/v2/groups/${group.id}/members`,
       carry: carried(r.query, ['sortOrder', 'expand']),
     },
-    (u) => userView(u, expand, dir),
+    userViewer(r, expand),
   );
   return { status: 200, body };
 }

@@ -82,6 +82,16 @@ export function removeMembers(r: ApiRequest): Reply {
     r.write.versionBefore = group.version;
     throw versionConflict();
   }
+  if (r.state.options.ruleMemberDelete === 'reject') {
+    const native = ids.filter((id) => r.state.directory.isNativeOnlyMember(group, id));
+    if (native.length > 0) {
+      // UNCONFIRMED in Genesys: whether removing a rule-added member is refused or silently ignored.
+      throw badRequest(
+        `Members added by a membership rule or as owners cannot be removed individually: ${native.slice(0, 5).join(', ')}`,
+        'ids',
+      );
+    }
+  }
   const change = r.state.directory.removeMembers(group, ids, r.state.now(), r.state.options.noopWritesBumpVersion);
   r.write.versionAfter = change.versionAfter;
   return written(r);

@@ -13,7 +13,8 @@ export interface OAuthReply {
   body: Record<string, unknown>;
 }
 
-function oauthError(error: string, description: string): OAuthReply {
+/** The OAuth-style 400 body Genesys sends for token-endpoint errors. */
+export function oauthError(error: string, description: string): OAuthReply {
   return { status: 400, body: { error, description, error_description: description } };
 }
 
@@ -37,15 +38,17 @@ export async function issueToken(state: EmulatorState, req: IncomingMessage): Pr
   const form = new URLSearchParams(await readText(req, 64 * 1024));
   const creds = basicCredentials(req);
   // No Basic header is treated like an unknown client (the real answer is UNCONFIRMED).
-  if (!creds || creds.id !== state.options.clientId) return oauthError('invalid_client', 'client not found');
-  if (!sameSecret(creds.secret, state.options.clientSecret)) {
+  const secret = creds === undefined ? undefined : state.clientSecretFor(creds.id);
+  if (!creds || secret === undefined) return oauthError('invalid_client', 'client not found');
+  if (!sameSecret(creds.secret, secret)) {
     return oauthError('invalid_client', 'authentication failed');
   }
   const grant = form.get('grant_type');
   if (grant !== 'client_credentials') {
     return oauthError('unsupported_grant_type', `grant type ${grant ?? '(missing)'} is not supported`);
   }
-  const record = state.tokens.issue(state.options.clientId, state.options.tokenLifetimeSeconds);
+  // Each token gets its own rate-limit bucket, whichever client asked for it (reference §4).
+  const record = state.tokens.issue(creds.id, state.options.tokenLifetimeSeconds);
   return {
     status: 200,
     body: { access_token: record.token, token_type: 'bearer', expires_in: state.options.tokenLifetimeSeconds },

@@ -20,6 +20,8 @@ export interface ApiRequest {
   /** Decoded path parameters, in template order. */
   readonly params: readonly string[];
   readonly query: Query;
+  /** OAuth client of the bearer token, once authenticated (for per-client call counts). */
+  clientId?: string;
   /** Filled by write handlers for the write log. */
   write?: WriteNote;
 }
