@@ -25,11 +25,13 @@ export interface BenchArgs {
   label: string;
   /** Seed of the emulator and of the drift picks. */
   seed: number;
+  /** The whole benchmark gives up (and still cleans up) after this many minutes. */
+  timeoutMin: number;
 }
 
 export const USAGE =
   'usage: npm run bench:reconcile -- --users N --groups M [--rate R] [--latency-ms L] ' +
-  '[--memberships-per-user K] [--drift D] [--clients C] [--skip-naive] [--label NAME] [--seed S]';
+  '[--memberships-per-user K] [--drift D] [--clients C] [--skip-naive] [--label NAME] [--seed S] [--timeout-min T]';
 
 const DEFAULTS: BenchArgs = {
   users: 2_000,
@@ -42,9 +44,11 @@ const DEFAULTS: BenchArgs = {
   skipNaive: false,
   label: '',
   seed: 11,
+  timeoutMin: 180,
 };
 
-type NumericKey = 'users' | 'groups' | 'rate' | 'latencyMs' | 'membershipsPerUser' | 'drift' | 'clients' | 'seed';
+type NumericKey =
+  'users' | 'groups' | 'rate' | 'latencyMs' | 'membershipsPerUser' | 'drift' | 'clients' | 'seed' | 'timeoutMin';
 
 const NUMERIC_FLAGS: Record<string, NumericKey> = {
   '--users': 'users',
@@ -55,6 +59,7 @@ const NUMERIC_FLAGS: Record<string, NumericKey> = {
   '--drift': 'drift',
   '--clients': 'clients',
   '--seed': 'seed',
+  '--timeout-min': 'timeoutMin',
 };
 
 /** Parses `argv` (without `node script`); throws an Error with {@link USAGE} on anything it does not understand. */
@@ -91,6 +96,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   whole('clients', 1);
   whole('seed', 1);
   if (args.membershipsPerUser > args.groups) throw new Error('--memberships-per-user must be <= --groups');
+  if (!(args.timeoutMin > 0)) throw new Error('--timeout-min must be > 0');
   if (args.drift < 0 || args.drift > 0.5) throw new Error('--drift must be between 0 and 0.5');
   if (args.groups > 10_000) throw new Error('--groups is capped at 10,000 (the workflow limit the issue asks for)');
   if (!args.label) args.label = defaultLabel(args);

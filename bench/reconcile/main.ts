@@ -49,12 +49,8 @@ class Cleanup {
 }
 
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const timeoutIndex = argv.indexOf('--timeout-min');
-  const timeoutMin = timeoutIndex >= 0 ? Number(argv.splice(timeoutIndex, 2)[1]) : 180;
-  if (!(timeoutMin > 0)) throw new Error('--timeout-min must be > 0');
-  const args = parseBenchArgs(argv);
-  const deadline = Date.now() + timeoutMin * 60_000;
+  const args = parseBenchArgs(process.argv.slice(2));
+  const deadline = Date.now() + args.timeoutMin * 60_000;
   const loadAtStart = loadavg()[0];
   const dir = mkdtempSync(join(tmpdir(), 'gcsync-bench-'));
   const cleanup = new Cleanup();
@@ -111,6 +107,7 @@ async function main(): Promise<void> {
         children: m.children.length,
         largestChildEvents: m.maxChild?.events ?? 0,
         largestPayload: m.largest,
+        activityMs: sumActivityMs([m.parent, ...m.children].map((e) => e.activityMs)),
       };
     } catch (err) {
       historyError = `history not measured: ${String(err)}`;
@@ -121,7 +118,7 @@ async function main(): Promise<void> {
     log(`no-op rerun: ${noOpRerun.status}, ${noOpRerun.calls.apiCalls} API calls`);
     await worker.stop();
     const tmprl1104 = (readFileSync(workerLog, 'utf8').match(/TMPRL1104/g) ?? []).length;
-    let tokensIssued = first.emulator.state.tokens.counts().total;
+    const tokensIssued = first.emulator.state.tokens.counts().total;
     await first.emulator.close();
 
     let naive: NaiveRun | undefined;
@@ -132,7 +129,6 @@ async function main(): Promise<void> {
       const second = await seededEmulator(args, cleanup);
       if (!sameOrg(first.org, second.org)) throw new Error('the second build of the org differs from the first');
       naive = await runNaive(second.emulator, second.org, join(dir, 'naive.log'), deadline, cleanup);
-      tokensIssued += second.emulator.state.tokens.counts().total;
       await second.emulator.close();
       log(`naive: ${naive.status} in ${(naive.wallMs / 1000).toFixed(1)} s, ${naive.calls.apiCalls} API calls`);
     }
@@ -307,6 +303,12 @@ async function runNaive(
     peakRssBytes: child.peakRssBytes(),
     calls: summariseCalls(emulator.state.callsReport()),
   };
+}
+
+function sumActivityMs(all: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const ms of all) for (const [name, t] of Object.entries(ms)) out[name] = (out[name] ?? 0) + t;
+  return out;
 }
 
 function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {

@@ -25,6 +25,8 @@ export interface HistoryFigures {
   children: number;
   largestChildEvents: number;
   largestPayload?: PayloadSite;
+  /** Scheduled → completed time per activity type, summed over the parent and all children, ms. */
+  activityMs: Record<string, number>;
 }
 
 /** The naive run. */
@@ -62,7 +64,7 @@ export interface BenchReport {
     peakRssBytes: number;
     peakRssAfterFirstRunBytes: number;
     tmprl1104: number;
-    /** OAuth tokens the emulator issued during the whole benchmark (the worker's logins, and the naive one). */
+    /** OAuth tokens the worker obtained (from its start to its stop); a token pool of C clients should show ≥ C. */
     tokensIssued: number;
   };
   gcsync: GcsyncRun;
@@ -106,8 +108,11 @@ export function renderMarkdown(r: BenchReport): string {
     `- **Budget:** ${a.rate ? `${n(a.rate)} requests/min per token` : 'unthrottled'}, ${a.latencyMs} ms added ` +
       `latency per request; ${a.clients} OAuth client(s) given to the worker`,
     `- **Stack:** emulator in the harness process; Temporal dev server (in-memory); \`gcsync worker\` as a child ` +
-      'process (local-folder blob store, JSONL audit, SCIM off, default worker settings); the naive script as ' +
-      'another child process on a freshly built emulator with the same seed (same ids, same drift).',
+      'process (local-folder blob store, JSONL audit, SCIM off, default worker settings)' +
+      (r.naive
+        ? '; the naive script as another child process on a freshly built emulator with the same seed (same ids, ' +
+          'same drift).'
+        : '.'),
     '',
     '## Calls by endpoint',
     '',
@@ -155,6 +160,8 @@ export function renderMarkdown(r: BenchReport): string {
     `| History: parent events | ${r.history ? n(r.history.parentEvents) : (r.historyError ?? 'n/a')} | | |`,
     `| History: children, largest child events | ${r.history ? `${r.history.children}, ${n(r.history.largestChildEvents)}` : 'n/a'} | | |`,
     `| Largest payload (any event, any execution) | ${r.history?.largestPayload ? `${kb(r.history.largestPayload.bytes)}: ${siteShort(r.history.largestPayload)}` : 'n/a'} | | |`,
+    `| Activity time (scheduled → completed, summed) | ${r.history ? activityTimes(r.history.activityMs) : 'n/a'} | | |`,
+    `| OAuth tokens the worker obtained | ${r.worker.tokensIssued}${a.clients > 1 && r.worker.tokensIssued < a.clients ? ` (**fewer than the ${a.clients} clients given: no token pool in use**)` : ''} | | |`,
     `| TMPRL1104 in the worker log | ${r.worker.tmprl1104} | | |`,
     `| No-op rerun | ${noop ? `${noop.status}: ${n(noop.calls.apiCalls)} API calls (LB ${n(r.noOpLowerBoundTotal)}), ${s(noop.wallMs)}` : 'n/a'} | | |`,
     '',
@@ -166,6 +173,14 @@ export function renderMarkdown(r: BenchReport): string {
     '',
   );
   return lines.join('\n');
+}
+
+function activityTimes(ms: Record<string, number>): string {
+  return Object.entries(ms)
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, 6)
+    .map(([name, t]) => `${name} ${s(t)}`)
+    .join(', ');
 }
 
 function siteShort(site: PayloadSite): string {
