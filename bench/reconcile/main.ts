@@ -35,16 +35,25 @@ const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'gcsync.js');
 const NAIVE = join(__dirname, 'naive.ts');
 
-/** Stops what was started, newest first; each step at most once. */
+/**
+ * Stops what was started, newest first. A signal and the normal `finally` may both ask: they share one pass, so
+ * the process never exits while a step (e.g. removing the work folder) is still running.
+ */
 class Cleanup {
   private steps: { name: string; run: () => Promise<unknown> }[] = [];
+  private running: Promise<void> | undefined;
   add(name: string, run: () => Promise<unknown>): void {
-    this.steps.push({ name, run });
+    // Something started while stopping (the run goes on until the process exits): stop it at once.
+    if (this.running) void run().catch(() => undefined);
+    else this.steps.push({ name, run });
   }
-  async runAll(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) {
-      await step.run().catch((err: unknown) => log(`cleanup ${step.name}: ${String(err)}`));
-    }
+  runAll(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps.splice(0).reverse()) {
+        await step.run().catch((err: unknown) => log(`cleanup ${step.name}: ${String(err)}`));
+      }
+    })();
+    return this.running;
   }
 }
 
@@ -55,12 +64,17 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'gcsync-bench-'));
   const cleanup = new Cleanup();
   cleanup.add('work dir', async () => rmSync(dir, { recursive: true, force: true }));
+  // `on`, not `once`: Ctrl-C reaches this process twice (from the terminal and relayed by tsx), and a second signal
+  // without a listener would kill it in the middle of stopping its children.
+  let interrupted = false;
   const onSignal = () => {
+    if (interrupted) return;
+    interrupted = true;
     log('interrupted; stopping everything');
     void cleanup.runAll().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   try {
     log(`starting Temporal dev server`);
