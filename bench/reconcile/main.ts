@@ -107,7 +107,7 @@ async function main(): Promise<void> {
     await waitForOutput(worker, (out) => out.includes('worker running'), 120_000);
 
     log('gcsync: first run');
-    const gcsync = await runGcsync(temporal.client, first.emulator, first.org, taskQueue, rulesRef, deadline);
+    const gcsync = await runGcsync(temporal.client, worker, first.emulator, first.org, taskQueue, rulesRef, deadline);
     worker.sample();
     const peakAfterFirst = worker.peakRssBytes();
     log(`gcsync: ${gcsync.status} in ${(gcsync.wallMs / 1000).toFixed(1)} s, ${gcsync.calls.apiCalls} API calls`);
@@ -128,7 +128,15 @@ async function main(): Promise<void> {
     }
 
     log('gcsync: no-op rerun');
-    const noOpRerun = await runGcsync(temporal.client, first.emulator, first.org, taskQueue, rulesRef, deadline);
+    const noOpRerun = await runGcsync(
+      temporal.client,
+      worker,
+      first.emulator,
+      first.org,
+      taskQueue,
+      rulesRef,
+      deadline,
+    );
     log(`no-op rerun: ${noOpRerun.status}, ${noOpRerun.calls.apiCalls} API calls`);
     await worker.stop();
     const tmprl1104 = (readFileSync(workerLog, 'utf8').match(/TMPRL1104/g) ?? []).length;
@@ -228,6 +236,7 @@ async function seededEmulator(
 /** One apply through the typed client; the emulator's call log is reset first so it holds this run's calls only. */
 async function runGcsync(
   client: Client,
+  worker: BenchChild,
   emulator: RunningEmulator,
   org: BenchOrg,
   taskQueue: string,
@@ -245,7 +254,12 @@ async function runGcsync(
   let error: string | undefined;
   let totals = { added: 0, removed: 0, failedGroups: 0 };
   try {
-    const result = await withDeadline(waitForResult(client, workflowId), deadline);
+    // A worker that dies (e.g. out of memory) would leave the run waiting for another worker until the deadline.
+    const workerGone = worker.exited.then((code) => {
+      const lastLines = tail(readFileSync(worker.logFile, 'utf8'));
+      throw new Error(`the worker exited (${code}) during the run; its last log lines: ${lastLines}`);
+    });
+    const result = await withDeadline(Promise.race([waitForResult(client, workflowId), workerGone]), deadline);
     status = result.status;
     error = result.error;
     totals = result.totals;
