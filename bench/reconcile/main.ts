@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     const workerLog = join(dir, 'worker.log');
     const worker = startChild([BIN, 'worker'], { ...process.env, ...workerEnv }, workerLog);
     cleanup.add('worker', () => worker.stop());
-    await waitForOutput(worker, (out) => out.includes('worker running'), 120_000);
+    await waitForOutput(worker, (out) => out.includes('worker running'), 300_000);
 
     log('gcsync: first run');
     const gcsync = await runGcsync(temporal.client, worker, first.emulator, first.org, taskQueue, rulesRef, deadline);
