@@ -4,6 +4,8 @@
  */
 import type { GenesysDirectory, GroupInfo, UsersPage } from '../../activities/directory';
 import type { GenesysApiUser } from '../core/directory-user';
+import type { RoleGrant } from '../core/role-grants';
+import { toGenesysApiError } from './api-error';
 import type { GenesysClient } from './client';
 
 /** Ids per `GET /api/v2/users?id=` request (keeps URLs short). */
@@ -99,6 +101,25 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
         api.groups.postGroupMembers(groupId, { memberIds: [...userIds], version }),
       );
       return res.status;
+    },
+
+    async getRoleGrants(groupId: string): Promise<RoleGrant[]> {
+      let res;
+      try {
+        res = await client.call((api) => api.authorization.getAuthorizationSubject(groupId));
+      } catch (err) {
+        // A subject that was never granted anything may not exist as a subject (unconfirmed): no grants.
+        if (toGenesysApiError(err).status === 404) return [];
+        throw err;
+      }
+      return (res.body?.grants ?? [])
+        .filter((g) => g.role?.id)
+        .map((g) => ({
+          roleId: String(g.role!.id),
+          ...(g.role?.name ? { roleName: g.role.name } : {}),
+          ...(g.division?.id ? { divisionId: g.division.id } : {}),
+          ...(g.division?.name ? { divisionName: g.division.name } : {}),
+        }));
     },
 
     async removeMembers(groupId: string, userIds: readonly string[]): Promise<number> {
