@@ -1,4 +1,5 @@
 import { explainMembership, MembershipExplainer, reasonsFor } from '../../../src/core/explain';
+import { actionFor, explainUser } from '../../../src/core/explain-user';
 import type { GroupRule } from '../../../src/core/rules-schema';
 import { describeSelector } from '../../../src/core/selector-describe';
 import { rules, user } from './helpers';
@@ -203,5 +204,34 @@ groups:
     const text = describeSelector(d.groups[0].include!);
     expect(text).toHaveLength(120);
     expect(text.endsWith('…')).toBe(true);
+  });
+});
+
+describe('explainUser / actionFor', () => {
+  it('follows planGroup per mode', () => {
+    expect(actionFor('exact', false, true)).toBe('add');
+    expect(actionFor('exact', true, true)).toBe('none');
+    expect(actionFor('exact', true, false)).toBe('remove');
+    expect(actionFor('managed', true, false)).toBe('remove-if-owned');
+    expect(actionFor('additive', true, false)).toBe('keep');
+    expect(actionFor('additive', false, false)).toBe('none');
+  });
+
+  it('words a current member as a removal and a non-member as an absence', () => {
+    const rows = explainUser(doc, lowSkill, [
+      { key: 'Tier 1', groupId: 'g1', groupName: 'Tier One', member: true },
+      { key: 'Everyone in support', groupId: 'g2', groupName: 'Everyone', member: false },
+    ]);
+    expect(rows.map((r) => [r.groupName, r.action, r.reason.text])).toEqual([
+      ['Tier One', 'remove', 'no longer matches include.all[1] (skill = Phones (proficiency >= 3))'],
+      [
+        'Everyone',
+        'none',
+        'not included via includeGroups[0] (Tier 1): does not match include.all[1] (skill = Phones (proficiency >= 3))',
+      ],
+    ]);
+    expect(() => explainUser(doc, lowSkill, [{ key: 'X', groupId: 'x', groupName: 'X', member: false }])).toThrow(
+      "group 'X' is not a group entry",
+    );
   });
 });
