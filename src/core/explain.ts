@@ -56,29 +56,22 @@ interface CompiledRule {
  * // { desired: true, reason: { clause: 'include.any[1]', text: 'include.any[1]: department = Support' } }
  */
 export class MembershipExplainer {
-  private readonly rules = new Map<string, CompiledRule>();
+  private readonly entries = new Map<string, GroupRule>();
+  /** Rules compiled on first use: a planner explaining a few groups of thousands compiles only those it reaches. */
+  private readonly compiled = new Map<string, CompiledRule>();
 
   /**
    * @throws NestingError when `includeGroups` names an unknown group or forms a cycle (as `resolveDesired` does).
    */
   constructor(doc: Pick<RulesDocument, 'groups'>) {
     NestingGraph.fromRules(doc).topologicalOrder();
-    for (const rule of doc.groups) {
-      if (this.rules.has(rule.group)) continue; // first entry wins, as in resolveDesired
-      const compiled: CompiledRule = { rule };
-      if (rule.include !== undefined) {
-        compiled.include = { test: compileSelector(rule.include), tree: compileSelectorTree(rule.include, 'include') };
-      }
-      if (rule.exclude !== undefined) {
-        compiled.exclude = { test: compileSelector(rule.exclude), tree: compileSelectorTree(rule.exclude, 'exclude') };
-      }
-      this.rules.set(rule.group, compiled);
-    }
+    // First entry wins, as in resolveDesired (the schema rejects duplicates anyway).
+    for (const rule of doc.groups) if (!this.entries.has(rule.group)) this.entries.set(rule.group, rule);
   }
 
   /** Whether `groupKey` (the `group` value as written in the rules) is a group entry. */
   has(groupKey: string): boolean {
-    return this.rules.has(groupKey);
+    return this.entries.has(groupKey);
   }
 
   /**
@@ -98,10 +91,40 @@ export class MembershipExplainer {
     return this.decide(groupKey, user, wording, new Map());
   }
 
+  /**
+   * {@link reasonsFor} with this explainer's compiled rules: create one explainer per plan and call this for each
+   * changed group, so the rules are compiled once, not once per group.
+   */
+  reasonsFor(
+    users: readonly DirectoryUser[] | ReadonlyMap<string, DirectoryUser>,
+    groupKey: string,
+    userIds: readonly string[],
+    kind: 'add' | 'remove',
+  ): Map<string, MembershipReason> {
+    this.rule(groupKey);
+    const byId = isUserMap(users) ? users : new Map(users.map((user) => [user.id, user]));
+    const wording: ReasonWording = kind === 'remove' ? 'remove' : 'absent';
+    const reasons = new Map<string, MembershipReason>();
+    for (const id of userIds) {
+      if (!reasons.has(id)) reasons.set(id, this.explain(groupKey, byId.get(id), wording).reason);
+    }
+    return reasons;
+  }
+
   private rule(groupKey: string): CompiledRule {
-    const rule = this.rules.get(groupKey);
+    const known = this.compiled.get(groupKey);
+    if (known !== undefined) return known;
+    const rule = this.entries.get(groupKey);
     if (rule === undefined) throw new Error(`group '${groupKey}' is not a group entry of the rules`);
-    return rule;
+    const compiled: CompiledRule = { rule };
+    if (rule.include !== undefined) {
+      compiled.include = { test: compileSelector(rule.include), tree: compileSelectorTree(rule.include, 'include') };
+    }
+    if (rule.exclude !== undefined) {
+      compiled.exclude = { test: compileSelector(rule.exclude), tree: compileSelectorTree(rule.exclude, 'exclude') };
+    }
+    this.compiled.set(groupKey, compiled);
+    return compiled;
   }
 
   // `memo` holds this user's decisions per group, so a group reached through several paths (a diamond) is
@@ -204,8 +227,9 @@ export function explainMembership(
  * user, for `kind: 'remove'` why they are not wanted any more (`no longer matches include.any[0] (role = Agent)`,
  * `excluded by exclude.any[0] (title ~ /contractor/i)`, `inactive …`, `not selected by any rule (…)`).
  *
- * Cost: O(userIds × rule size) plus compiling the rules once, when `users` is a Map by id; an array is indexed
- * first (O(users)). Users in `userIds` that `users` does not hold are explained as `inactive` (the snapshot lists
+ * Cost: O(userIds × rule size) plus compiling the rules this group reaches, when `users` is a Map by id; an array
+ * is indexed first (O(users)). For many groups of one plan, reuse one {@link MembershipExplainer} and call its
+ * `reasonsFor` per group. Users in `userIds` that `users` does not hold are explained as `inactive` (the snapshot lists
  * active users only). The reason always reflects the evaluation; a `kind` that contradicts it (an add of a user the
  * rules do not want) would be a planner bug, and the reason then says what the rules really decide.
  *
@@ -219,15 +243,7 @@ export function reasonsFor(
   userIds: readonly string[],
   kind: 'add' | 'remove',
 ): Map<string, MembershipReason> {
-  const explainer = new MembershipExplainer(doc);
-  if (!explainer.has(groupKey)) throw new Error(`group '${groupKey}' is not a group entry of the rules`);
-  const byId = isUserMap(users) ? users : new Map(users.map((user) => [user.id, user]));
-  const wording: ReasonWording = kind === 'remove' ? 'remove' : 'absent';
-  const reasons = new Map<string, MembershipReason>();
-  for (const id of userIds) {
-    if (!reasons.has(id)) reasons.set(id, explainer.explain(groupKey, byId.get(id), wording).reason);
-  }
-  return reasons;
+  return new MembershipExplainer(doc).reasonsFor(users, groupKey, userIds, kind);
 }
 
 function isUserMap(

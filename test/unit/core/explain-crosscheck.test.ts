@@ -159,6 +159,8 @@ describe.each([1, 2, 3])('explain agrees with resolveDesired (seed %i)', (seed) 
       });
       // The planner's snapshot holds active users only: removed inactive users must read as inactive.
       const adds = reasonsFor(doc, active, rule.group, plan.toAdd, 'add');
+      // One explainer reused across a plan's groups answers the same as a fresh one per call.
+      expect(explainer.reasonsFor(active, rule.group, plan.toAdd, 'add')).toEqual(adds);
       const removes = reasonsFor(doc, active, rule.group, plan.toRemove, 'remove');
       expect([...adds.keys()]).toEqual(plan.toAdd);
       expect([...removes.keys()]).toEqual(plan.toRemove);
