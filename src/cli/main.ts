@@ -8,6 +8,7 @@ import { registerApproveCommand } from './commands/approve';
 import { registerAuditCommand } from './commands/audit';
 import { registerDemoCommand } from './commands/demo';
 import { registerEmulatorCommand } from './commands/emulator';
+import { registerExplainCommand } from './commands/explain';
 import { registerListCommand } from './commands/list';
 import { registerPlanCommand } from './commands/plan';
 import { registerRejectCommand } from './commands/reject';
@@ -15,16 +16,21 @@ import { registerRunCommand } from './commands/run';
 import { registerScheduleCommand } from './commands/schedule';
 import { registerServeCommand } from './commands/serve';
 import { registerStatusCommand } from './commands/status';
+import { registerValidateCommand } from './commands/validate';
 import { registerWorkerCommand } from './commands/worker';
+import { packageVersion } from './version';
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('gcsync')
     .description('Keep Genesys Cloud group memberships equal to declarative rules, durably, on Temporal.')
+    .version(packageVersion(), '-V, --version', 'print the gcsync version')
     .showHelpAfterError();
   // Sub-commands register here (one line each).
+  registerValidateCommand(program);
   registerPlanCommand(program);
+  registerExplainCommand(program);
   registerRunCommand(program);
   registerStatusCommand(program);
   registerListCommand(program);

@@ -40,16 +40,16 @@ function gcsync(...args: string[]): Promise<CliResult> {
 }
 
 describe('gcsync CLI', () => {
-  it('plan exits 2 with a per-group diff while the groups drift from the rules', async () => {
-    const res = await gcsync('plan', '--rules', stack.rulesFile, '--target', SUPPORT_GROUP);
+  it('plan --detailed-exitcode exits 2 with a per-group diff while the groups drift from the rules', async () => {
+    const res = await gcsync('plan', '--rules', stack.rulesFile, '--target', SUPPORT_GROUP, '--detailed-exitcode');
     expect(res.code).toBe(2);
     expect(res.stdout).toContain(SUPPORT_GROUP);
     expect(res.stdout).toMatch(new RegExp(`\\+${stack.expectedMembers(SUPPORT_GROUP).length} to add`));
   });
 
-  it('plan --json prints the plan', async () => {
+  it('plan --json prints the plan and exits 0 without --detailed-exitcode', async () => {
     const res = await gcsync('plan', '--rules', stack.rulesFile, '--json');
-    expect(res.code).toBe(2);
+    expect(res.code).toBe(0);
     const plan = JSON.parse(res.stdout);
     expect(plan).toMatchObject({ status: 'planned', workflowId: expect.stringMatching(/^gcsync-plan-/) });
     expect(plan.groups.length).toBe(2);

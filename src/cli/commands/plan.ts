@@ -1,8 +1,11 @@
-/** `gcsync plan`: what would a run change? Exit code 0 = in sync, 2 = changes, 1 = error. */
+/**
+ * `gcsync plan`: what would a run change? Exit codes as `terraform plan`: 0 success, 1 error; with
+ * `--detailed-exitcode`, 0 = in sync, 2 = changes.
+ */
 import type { Command } from 'commander';
 import type { PlanGroupSummary, ReconcileResult } from '../../../workflows/messages';
 import { getFullPlan, startReconciliation, type StartedRun } from '../../client/reconciliation-client';
-import { planExitCode } from '../output/exit-codes';
+import { EXIT_CHANGES, EXIT_OK, planExitCode } from '../output/exit-codes';
 import { formatPlanDiff, planDiffTotals } from '../output/plan-diff';
 import { printJson, printNote, printText } from '../output/print';
 import { cliActor, hintIfSlow, withTemporalClient } from './client-session';
@@ -14,6 +17,8 @@ export interface PlanOptions {
   rules: string;
   target?: string[];
   json?: boolean;
+  /** Exit 2 when the plan has changes (Terraform's `-detailed-exitcode`); without it a successful plan exits 0. */
+  detailedExitcode?: boolean;
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -23,18 +28,20 @@ export function registerPlanCommand(program: Command): void {
     .requiredOption('--rules <file>', 'rules file (YAML or JSON), validated here before the run starts')
     .option('--target <group...>', 'only these groups (ids or names as written in the rules)')
     .option('--json', 'print the plan as JSON')
+    .option('--detailed-exitcode', 'exit 2 when there are changes, 0 when in sync (as terraform plan)')
     .addHelpText(
       'after',
       `
-Exit codes (as terraform plan -detailed-exitcode):
+Exit codes (as terraform plan): 0 success, 1 error (invalid rules, unknown group,
+nesting cycle, Temporal unreachable). With --detailed-exitcode:
   0  no changes: the groups already match the rules
   2  changes: a run would add or remove members
-  1  error (invalid rules, unknown group, nesting cycle, Temporal unreachable)
+  1  error
 
 Examples:
   $ gcsync plan --rules rules.yaml
   $ gcsync plan --rules rules.yaml --target "Support Tier 1" "Sales" --json
-  $ gcsync plan --rules rules.yaml > /dev/null; [ $? -eq 2 ] && echo "drift detected"`,
+  $ gcsync plan --rules rules.yaml --detailed-exitcode > /dev/null; [ $? -eq 2 ] && echo "drift detected"`,
     )
     .action(async (opts: PlanOptions) => {
       process.exitCode = await runPlan(opts);
@@ -59,8 +66,17 @@ export async function runPlan(opts: PlanOptions): Promise<number> {
     });
     const groups = result.status === 'aborted' ? [] : (await getFullPlan(client, run.workflowId)).groups;
     report(run, result, groups, opts.json);
-    return planExitCode(result);
+    return planCommandExitCode(result, opts.detailedExitcode === true);
   });
+}
+
+/**
+ * Exit code of `gcsync plan`: 1 for a failed plan; for a successful one 0, or with `detailed` (Terraform's
+ * `-detailed-exitcode`) 2 when it has changes.
+ */
+export function planCommandExitCode(result: Pick<ReconcileResult, 'status'>, detailed: boolean): number {
+  const code = planExitCode(result);
+  return code === EXIT_CHANGES && !detailed ? EXIT_OK : code;
 }
 
 function report(run: StartedRun, result: ReconcileResult, groups: PlanGroupSummary[], json?: boolean): void {

@@ -24,7 +24,7 @@ export function registerRunCommand(program: Command): void {
     .description('Reconcile now: plan, wait for approval when the policy asks for it, apply')
     .requiredOption('--rules <file>', 'rules file (YAML or JSON), validated here before the run starts')
     .option('--target <group...>', 'only these groups (ids or names as written in the rules)')
-    .option('--wait', 'follow the run with a progress bar until it ends (default)', true)
+    .option('--wait', 'follow the run with a progress bar until it ends', true)
     .option('--no-wait', 'print the run id and return at once')
     .option('--json', 'print the run id (--no-wait) or the result (--wait) as JSON')
     .addHelpText(

@@ -69,5 +69,7 @@ export function formatPlanDiff(groups: readonly PlanGroupSummary[]): string {
 export function formatPlanTotals(t: PlanDiffTotals): string {
   const groups = plural(t.groups, 'group');
   if (t.groupsChanged === 0) return `${groups}, no changes: ${t.unchanged} members already match the rules.`;
-  return `${groups}, ${t.groupsChanged} to change: +${t.adds} to add, -${t.removes} to remove, ${t.unchanged} unchanged.`;
+  // `+0 to add` / `-0 to remove` read as noise (and `-0` as a negative zero): name only what happens.
+  const changes = [t.adds ? `+${t.adds} to add` : '', t.removes ? `-${t.removes} to remove` : ''].filter(Boolean);
+  return `${groups}, ${t.groupsChanged} to change: ${changes.join(', ')}, ${t.unchanged} unchanged.`;
 }

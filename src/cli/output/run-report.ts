@@ -103,7 +103,7 @@ export function formatRunList(runs: RunSummary[]): string {
 function formatPlanLine(s: RunStatus): string | undefined {
   if (!s.totals) return undefined;
   const t = s.totals;
-  return `digest ${s.planDigest ?? '?'}, ${t.groups} groups, ${t.groupsChanged} to change, +${t.adds} -${t.removes}`;
+  return `digest ${s.planDigest ?? '?'}, ${plural(t.groups, 'group')}, ${t.groupsChanged} to change, +${t.adds} -${t.removes}`;
 }
 
 function formatApprovalLine(s: RunStatus): string | undefined {
