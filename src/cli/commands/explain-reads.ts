@@ -5,7 +5,7 @@
  */
 import type { GenesysApiUser } from '../../core/directory-user';
 import type { GenesysGroupRef } from '../../core/group-refs';
-import type { GenesysClient, GenesysResponse } from '../../genesys/client';
+import type { GenesysApis, GenesysClient, GenesysResponse } from '../../genesys/client';
 
 /** A user as read for explain: the rules' attributes plus what identifies them to a person. */
 export interface ExplainApiUser extends GenesysApiUser {
@@ -35,14 +35,9 @@ interface Listing<T> {
   nextUri?: string;
 }
 
-type SdkApis = Pick<GenesysClient, 'users' | 'groups'>;
-
-/**
- * Runs one SDK call through the client's `call` wrapper (pacing, re-login, error mapping). When `call` takes the
- * APIs as its argument (`call((api) => api.users…)`), this becomes `client.call(fn)`.
- */
-function sdkCall<T>(client: GenesysClient, fn: (api: SdkApis) => Promise<T>): Promise<GenesysResponse<T>> {
-  return client.call(() => fn(client));
+/** Runs one SDK call through the client's `call` wrapper (pacing, re-login, error mapping, token pool). */
+function sdkCall<T>(client: GenesysClient, fn: (api: GenesysApis) => Promise<T>): Promise<GenesysResponse<T>> {
+  return client.call(fn);
 }
 
 /** {@link ExplainReads} over a logged-in client. */
