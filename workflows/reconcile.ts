@@ -82,6 +82,18 @@ const planning = proxyActivities<ReturnType<typeof createActivities>>({
   },
 });
 
+/** Delivering what earlier runs could not tell the IdP: one group's failure never fails the run. */
+const outbox = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '1 minute',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: ['ScimMisconfigured'],
+  },
+});
+
 const quick = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
@@ -212,6 +224,12 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   };
   const finish = async (result: ReconcileResult, phase: RunPhase): Promise<ReconcileResult> => {
     status.awaitingApproval = false;
+    // What the IdP still lacks when the run ends (including this run's undelivered notifications), if it got as far
+    // as reading the outbox.
+    if (status.idpOutOfSync !== undefined) {
+      status.idpOutOfSync = await outbox.listScimOutbox();
+      if (status.idpOutOfSync.length) result.idpOutOfSync = status.idpOutOfSync;
+    }
     setPhase(phase);
     // A run that saw the directory and left it as the rules want is the shrink guard's next baseline.
     if (result.status === 'completed' || result.status === 'no-changes') await quick.recordCompletedRun({ ctx });
@@ -252,6 +270,10 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     heartbeatTimeoutMs = heartbeat;
     const ready = await planning.prepareRun({ ctx, input });
     if (!ready.ok) return ready;
+    // Notifications an earlier run could not deliver go first, even when Genesys has nothing to change this time
+    // (a dry run only looks).
+    status.idpOutOfSync =
+      input.mode === 'apply' ? (await outbox.deliverScimOutbox({ ctx })).pending : await outbox.listScimOutbox();
     const reads = directoryActivities(heartbeatTimeoutMs);
     setPhase('snapshot');
     const users = await reads.snapshotUsers({ ctx, expand: ready.expand });
