@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { ApplicationFailure, heartbeat, log } from '@temporalio/activity';
 import { DesiredResolver } from '../src/core/desired-resolver';
+import { MembershipExplainer } from '../src/core/explain';
 import type { DirectoryUser } from '../src/core/directory-user';
 import { planGroup, type GroupPlan } from '../src/core/diff';
 import { FAILURE_TYPES } from '../src/core/failure-types';
@@ -21,7 +22,7 @@ import { findUnmatchedSelectors } from '../src/core/failsafes';
 import { evaluateApproval } from '../src/core/policy';
 import type { GrantsByGroupId, RoleGrant } from '../src/core/role-grants';
 import type { RulesDocument } from '../src/core/rules-schema';
-import type { PlanGroupSummary } from '../workflows/messages';
+import type { PlanGroupSummary, PlannedMember } from '../workflows/messages';
 import { blobKeys, type ActivityDeps } from './deps';
 import { toDirectoryFailure } from './failures';
 import type { GroupsManifest, ObservedGroup, StoredUsersPage, UsersManifest } from './snapshot';
@@ -50,6 +51,8 @@ export interface StoredGroupPlan {
   desired: string[];
   /** Individual members observed at planning time. */
   observed: string[];
+  /** Every member added and removed, with the clause that decides it (what `gcsync plan` shows, in full). */
+  members: { add: PlannedMember[]; remove: PlannedMember[] };
 }
 
 /** The plan's manifest (what `planRef` names): small whatever the org size. */
@@ -62,6 +65,13 @@ export interface StoredPlanManifest {
   /** Every check the gate ran, tripped or not, with its detail: the record of why the run did or did not wait. */
   failsafes: Array<{ name: string; tripped: boolean; detail: string; groupId?: string }>;
 }
+
+/** Members per changed group shown with their reason in the plan summaries (the stored group plan has them all). */
+const MEMBERS_IN_SUMMARY = 10;
+/** Bytes of member lines across one page of summaries, so a page stays far below the 256 KB payload warning. */
+const MEMBER_BYTES_PER_SUMMARY_PAGE = 120_000;
+/** Summaries per page the workflow loads (see `SUMMARY_PAGE` in workflows/reconcile.ts). */
+const SUMMARY_PAGE = 250;
 
 /** Ids per `GET /api/v2/users?id=` confirmation read. */
 const CONFIRM_BATCH = 100;
@@ -127,10 +137,35 @@ export function makePlanActivities(deps: ActivityDeps) {
     await deps.blobs.put(blobKeys.runStats(ctx), { ...ctx, activeUsers } satisfies RunStats);
     const planId = `plan-${digest.slice(0, 12)}-${ctx.runId.slice(0, 8)}`;
 
+    const explainer = new MembershipExplainer(doc);
+    const usersById = new Map(users.map((u) => [u.id, u]));
+    const membersOf = (key: string, ids: readonly string[], kind: 'add' | 'remove'): PlannedMember[] => {
+      const reasons = explainer.reasonsFor(usersById, key, ids, kind);
+      return ids.map((id) => {
+        const user = usersById.get(id);
+        const why = reasons.get(id)!;
+        return {
+          id,
+          ...(user?.name ? { name: user.name } : {}),
+          ...(user?.email ? { email: user.email } : {}),
+          clause: why.clause,
+          reason: why.text,
+        };
+      });
+    };
+    const shownMembers = new Map<string, PlanGroupSummary['members']>();
     const changed: ChangedGroup[] = [];
     for (const [index, approved] of planned.groups.entries()) {
       if (approved.toAdd.length + approved.toRemove.length === 0) continue;
       const target = targets[index];
+      const members = {
+        add: membersOf(target.key, approved.toAdd, 'add'),
+        remove: membersOf(target.key, approved.toRemove, 'remove'),
+      };
+      shownMembers.set(target.groupId, {
+        add: members.add.slice(0, MEMBERS_IN_SUMMARY),
+        remove: members.remove.slice(0, MEMBERS_IN_SUMMARY),
+      });
       const stored: StoredGroupPlan = {
         planId,
         planDigest: digest,
@@ -139,21 +174,32 @@ export function makePlanActivities(deps: ActivityDeps) {
         observedVersion: observed.get(target.groupId)!.version,
         desired: desiredByKey.get(target.key) ?? [],
         observed: observed.get(target.groupId)!.individuals,
+        members,
       };
       const ref = await deps.blobs.put(blobKeys.groupPlan(ctx, target.groupId), stored);
       changed.push({ ...target, groupPlanRef: ref.ref });
       await pause();
     }
-    const summaries: PlanGroupSummary[] = planned.groups.map((g) => ({
-      groupId: g.groupId,
-      groupName: g.groupName,
-      mode: g.mode,
-      adds: g.toAdd.length,
-      removes: g.toRemove.length,
-      unchanged: g.unchanged,
-      currentCount: g.currentCount,
-      desiredCount: g.desiredCount,
-    }));
+    let pageBytes = 0;
+    const summaries: PlanGroupSummary[] = planned.groups.map((g, index) => {
+      if (index % SUMMARY_PAGE === 0) pageBytes = 0;
+      const members = shownMembers.get(g.groupId);
+      const bytes = members ? JSON.stringify(members).length : 0;
+      // Member lines only while the page has room: a huge plan still pages within the payload limits.
+      const withMembers = members !== undefined && pageBytes + bytes <= MEMBER_BYTES_PER_SUMMARY_PAGE;
+      if (withMembers) pageBytes += bytes;
+      return {
+        groupId: g.groupId,
+        groupName: g.groupName,
+        mode: g.mode,
+        adds: g.toAdd.length,
+        removes: g.toRemove.length,
+        unchanged: g.unchanged,
+        currentCount: g.currentCount,
+        desiredCount: g.desiredCount,
+        ...(withMembers ? { members } : {}),
+      };
+    });
     const changedRef = (await deps.blobs.put(blobKeys.changed(ctx), changed)).ref;
     const summariesRef = (await deps.blobs.put(blobKeys.planSummaries(ctx), summaries)).ref;
     const manifest: StoredPlanManifest = {

@@ -147,7 +147,18 @@ export interface IdpOutOfSyncGroup {
   lastError: string;
 }
 
-/** One group's line in the plan. Ids of the changed members are in the stored plan, not here. */
+/** One member a plan adds or removes, with the rule clause that decides it. */
+export interface PlannedMember {
+  id: string;
+  name?: string;
+  email?: string;
+  /** Where in the group's rule the decision comes from: `include.any[1]`, `exclude.any[0]`, `inactive`, ... */
+  clause: string;
+  /** The reason in words: `include.any[1]: department = Support`, `no longer matches include.any[0] (...)`. */
+  reason: string;
+}
+
+/** One group's line in the plan, with the first members it adds and removes (all of them are in the stored plan). */
 export interface PlanGroupSummary {
   groupId: string;
   groupName: string;
@@ -157,6 +168,8 @@ export interface PlanGroupSummary {
   unchanged: number;
   currentCount: number;
   desiredCount: number;
+  /** The first members added and removed, with why; `adds`/`removes` count them all. */
+  members?: { add: PlannedMember[]; remove: PlannedMember[] };
 }
 
 /** Request of the `plan` query (pages of group summaries). */

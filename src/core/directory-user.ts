@@ -21,6 +21,10 @@ export interface DirectorySkill {
 export interface DirectoryUser {
   id: string;
   name: string;
+  /** For people reading a plan (not matched by any selector). */
+  email?: string;
+  /** For people reading a plan (not matched by any selector). */
+  username?: string;
   /** `active`, `inactive` or `deleted` as reported by Genesys; `unknown` when the API omitted it. */
   state: string;
   divisionId?: string;
@@ -45,6 +49,8 @@ type Maybe<T> = T | null | undefined;
 export interface GenesysApiUser {
   id?: Maybe<string>;
   name?: Maybe<string>;
+  email?: Maybe<string>;
+  username?: Maybe<string>;
   state?: Maybe<string>;
   division?: Maybe<{ id?: Maybe<string>; name?: Maybe<string> }>;
   department?: Maybe<string>;
@@ -79,6 +85,8 @@ export function fromGenesysUser(apiUser: GenesysApiUser): DirectoryUser {
     skills: [],
     locations: [],
   };
+  setIfPresent(user, 'email', text(apiUser.email));
+  setIfPresent(user, 'username', text(apiUser.username));
   setIfPresent(user, 'divisionId', text(apiUser.division?.id));
   setIfPresent(user, 'divisionName', text(apiUser.division?.name));
   setIfPresent(user, 'department', text(apiUser.department));
@@ -111,7 +119,9 @@ function text(value: Maybe<string>): string | undefined {
 }
 
 // Optional fields are omitted rather than set to undefined so snapshots serialise and compare cleanly.
-function setIfPresent<K extends 'divisionId' | 'divisionName' | 'department' | 'title' | 'managerId'>(
+function setIfPresent<
+  K extends 'email' | 'username' | 'divisionId' | 'divisionName' | 'department' | 'title' | 'managerId',
+>(
   user: DirectoryUser,
   key: K,
   value: string | undefined,

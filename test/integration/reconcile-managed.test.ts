@@ -2,6 +2,8 @@
  * `mode: managed` on the real stack: the reconciler adds what the rules want and removes only members it added
  * itself (the ownership ledger), never people added by hand; a converged rerun spends only the listing reads.
  */
+import { formatPlanMembers } from '../../src/cli/output/plan-diff';
+import { planQuery } from '../../workflows/messages';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { startReconciler, type Reconciler } from '../support/reconciler';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -77,4 +79,20 @@ it('spends only the listing reads on a converged rerun', async () => {
     'GET /api/v2/groups': 1,
     'GET /api/v2/groups/{id}/individuals': 1,
   });
+});
+
+it('shows the approver who is added and removed, and why, in the plan', async () => {
+  const handle = await rec.start({ mode: 'plan', rules: rules('{ department: B }') });
+  const result = await handle.result();
+  expect(result.status).toBe('planned');
+  const page = await handle.query(planQuery, { page: 1 });
+  const [group] = page.groups;
+  expect(group).toMatchObject({ groupName: 'Managed Team', adds: 2, removes: 0 });
+  expect(group.members!.add.map((m) => [m.name, m.clause, m.reason]).sort()).toEqual([
+    ['b1', 'include', 'include: department = B'],
+    ['b2', 'include', 'include: department = B'],
+  ]);
+  const text = formatPlanMembers(page.groups);
+  expect(text).toContain('~ Managed Team: +2');
+  expect(text).toMatch(/\+ b1 <.+@example.com> {2}include: department = B/);
 });

@@ -83,6 +83,7 @@ async function setUp(mode: 'exact' | 'managed', observed: string[], desired: str
     observedVersion: 5,
     desired,
     observed,
+    members: { add: [], remove: [] },
   };
   const groupPlanRef = (await deps.blobs.put('plan-g1', stored)).ref;
   const input = { ctx, groupPlanRef, groupId: 'g1', approvalRef: 'policy' };

@@ -62,7 +62,44 @@ export function formatPlanDiff(groups: readonly PlanGroupSummary[]): string {
     'right',
     'left',
   ]);
-  return `${table}\n\n${formatPlanTotals(planDiffTotals(groups))}`;
+  const members = formatPlanMembers(groups);
+  return `${table}\n\n${formatPlanTotals(planDiffTotals(groups))}${members ? `\n\n${members}` : ''}`;
+}
+
+/**
+ * Who each changed group gains and loses, and why, Terraform-style (`+` / `-` per member), for the members the plan
+ * summary carries; a count says how many more there are.
+ *
+ * ```
+ * ~ Support Team: +2 -1
+ *     + Ann Lee <ann@example.com>  include.any[1]: department = Support
+ *     - Bo Ek <bo@example.com>     excluded by exclude.any[0] (title ~ /contractor/i)
+ * ```
+ */
+export function formatPlanMembers(groups: readonly PlanGroupSummary[]): string {
+  const blocks: string[] = [];
+  for (const g of groups) {
+    if (!g.members || g.adds + g.removes === 0) continue;
+    const lines = [
+      `~ ${g.groupName || g.groupId}: ${g.adds ? `+${g.adds}` : ''}${g.adds && g.removes ? ' ' : ''}${g.removes ? `-${g.removes}` : ''}`,
+    ];
+    const rows: string[][] = [
+      ...g.members.remove.map((m) => ['-', who(m), m.reason]),
+      ...g.members.add.map((m) => ['+', who(m), m.reason]),
+    ];
+    const width = Math.max(0, ...rows.map((r) => r[1].length));
+    for (const [sign, name, reason] of rows) lines.push(`    ${sign} ${name.padEnd(width)}  ${reason}`);
+    const more = g.adds - g.members.add.length + (g.removes - g.members.remove.length);
+    if (more > 0)
+      lines.push(`    … and ${more} more (gcsync plan --json lists the ones shown; the stored plan has all)`);
+    blocks.push(lines.join('\n'));
+  }
+  return blocks.join('\n');
+}
+
+function who(m: { id: string; name?: string; email?: string }): string {
+  const name = m.name ?? m.id;
+  return m.email ? `${name} <${m.email}>` : name === m.id ? m.id : `${name} (${m.id})`;
 }
 
 /** The totals sentence under the diff. */
