@@ -1,5 +1,6 @@
 /** Parsing rules text (YAML, or JSON, which is YAML too) into a validated {@link RulesDocument}. */
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { RULES_LIMITS } from './rules-limits';
 import type { RulesDocument } from './rules-schema';
 import { RulesValidationError, validateRulesValue, withoutRawPath, type RulesIssue } from './rules-validate';
 
@@ -11,13 +12,21 @@ import { RulesValidationError, validateRulesValue, withoutRawPath, type RulesIss
  * @throws RulesValidationError listing every problem, each as `source: path: reason`.
  */
 export function parseRules(text: string, sourceName: string): RulesDocument {
+  // Bytes, not characters: the limit is what a file may weigh. Checked before the YAML parser sees anything.
+  if (text.length > RULES_LIMITS.maxBytes || utf8Length(text) > RULES_LIMITS.maxBytes) {
+    throw new RulesValidationError(sourceName, [
+      { code: 'limit', path: '', message: `the rules are larger than ${RULES_LIMITS.maxBytes} bytes (512 KiB)` },
+    ]);
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new RulesValidationError(
       sourceName,
       document.errors.map((error) => {
-        const reason = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        const raw = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        // The YAML composer recurses per nesting level and reports running out of stack as an error here.
+        const reason = /call stack/i.test(raw) ? `nested too deeply (at most ${RULES_LIMITS.maxDepth} levels)` : raw;
         const position = error.linePos?.[0];
         return position === undefined
           ? { code: 'syntax', path: '', message: reason }
@@ -34,7 +43,9 @@ export function parseRules(text: string, sourceName: string): RulesDocument {
   try {
     value = document.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    throw new RulesValidationError(sourceName, [{ code: 'syntax', path: '', message: (err as Error).message }]);
+    const raw = (err as Error).message;
+    const message = /call stack/i.test(raw) ? `nested too deeply (at most ${RULES_LIMITS.maxDepth} levels)` : raw;
+    throw new RulesValidationError(sourceName, [{ code: 'syntax', path: '', message }]);
   }
   const result = validateRulesValue(value);
   if (result.ok) return result.doc;
@@ -61,4 +72,8 @@ function lineOf(document: Document, lineCounter: LineCounter, path: readonly Pro
   }
   const root = document.contents;
   return isNode(root) && root.range ? lineCounter.linePos(root.range[0]).line : undefined;
+}
+
+function utf8Length(text: string): number {
+  return text.length * 3 <= RULES_LIMITS.maxBytes ? text.length : new TextEncoder().encode(text).length;
 }
