@@ -62,6 +62,13 @@ export function parseMatcher(text: string): MatcherParseResult {
   if (unsupported !== undefined) {
     return { ok: false, error: `invalid regular expression ${text}: flag '${unsupported}' is not supported` };
   }
+  const ambiguous = ambiguousEscape(source, flags);
+  if (ambiguous !== undefined) {
+    return {
+      ok: false,
+      error: `unsupported regular expression ${text}: ${ambiguous} means something else to the linear-time engine than to JavaScript; write it another way`,
+    };
+  }
   try {
     compileRe2(source, flags);
   } catch (err) {
@@ -72,6 +79,20 @@ export function parseMatcher(text: string): MatcherParseResult {
     };
   }
   return { ok: true, matcher: { kind: 'regex', source, flags } };
+}
+
+// Escapes JavaScript (without the u flag) reads as a plain letter or a backreference, and RE2 as an anchor, a quote,
+// a bell or a Unicode class: refused so that a pattern never silently changes meaning.
+const AMBIGUOUS_ESCAPES = new Set(['A', 'z', 'Q', 'E', 'a', 'k']);
+
+function ambiguousEscape(source: string, flags: string): string | undefined {
+  for (let i = 0; i < source.length - 1; i++) {
+    if (source[i] !== '\\') continue;
+    const next = source[i + 1];
+    if (AMBIGUOUS_ESCAPES.has(next) || ((next === 'p' || next === 'P') && !flags.includes('u'))) return `\\${next}`;
+    i++; // skip the escaped character (so \\A is a backslash and an A)
+  }
+  return undefined;
 }
 
 function compileRe2(source: string, flags: string): RE2JS {

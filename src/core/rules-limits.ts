@@ -4,6 +4,8 @@
  * limit gives a message naming where it was exceeded.
  */
 
+import { findNestingCycle, formatCycle, longestNestingChain, MAX_NESTING_CHAIN } from './nesting-cycle';
+
 /** The limits. Generous for any real organisation; documented in docs/security.md. */
 export const RULES_LIMITS = Object.freeze({
   /** Largest rules text (UTF-8 bytes) or file read: 512 KiB, about 5,000 typical group entries. */
@@ -24,6 +26,8 @@ export const RULES_LIMITS = Object.freeze({
 export interface LimitIssue {
   path: PropertyKey[];
   message: string;
+  /** Set when the over-long nesting is a cycle (the cycle as written, first name repeated last). */
+  cycle?: string[];
 }
 
 /**
@@ -47,9 +51,9 @@ export function checkRulesValueLimits(value: unknown): LimitIssue | undefined {
     }
     if (typeof current !== 'object' || current === null) continue;
     // Objects under groups[i].include / .exclude are selectors; counted here, before the (slower) schema walk.
-    if (!Array.isArray(current) && path.length >= 4 && (path[3] === 'include' || path[3] === 'exclude')) {
+    if (!Array.isArray(current) && path.length >= 3 && (path[2] === 'include' || path[2] === 'exclude')) {
       if (++selectors > RULES_LIMITS.maxSelectors) {
-        return { path: path.slice(0, 4), message: `too many selectors: at most ${RULES_LIMITS.maxSelectors} in all` };
+        return { path: path.slice(0, 3), message: `too many selectors: at most ${RULES_LIMITS.maxSelectors} in all` };
       }
     }
     if (path.length >= RULES_LIMITS.maxDepth) {
@@ -72,4 +76,32 @@ export function checkRulesValueLimits(value: unknown): LimitIssue | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * Checks `includeGroups` nesting on the raw value, before the schema: a chain or cycle through thousands of groups
+ * is reported at once instead of after a full (slow) schema pass. Shorter cycles are left to the schema's own check,
+ * which runs once every entry is valid.
+ */
+export function checkNestingLimits(value: unknown): LimitIssue | undefined {
+  if (typeof value !== 'object' || value === null || !Array.isArray((value as { groups?: unknown }).groups)) {
+    return undefined;
+  }
+  const entries: Array<{ group: string; includeGroups: string[] }> = [];
+  for (const entry of (value as { groups: unknown[] }).groups) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { group, includeGroups } = entry as { group?: unknown; includeGroups?: unknown };
+    if (typeof group !== 'string') continue;
+    const refs = Array.isArray(includeGroups) ? includeGroups.filter((r): r is string => typeof r === 'string') : [];
+    entries.push({ group, includeGroups: refs });
+  }
+  const chain = longestNestingChain(entries);
+  if (chain.length <= MAX_NESTING_CHAIN) return undefined;
+  const cycle = findNestingCycle(entries);
+  if (cycle !== undefined) return { path: [], message: formatCycle(cycle), cycle };
+  const index = entries.findIndex((entry) => entry.group === chain[0]);
+  return {
+    path: ['groups', index, 'includeGroups'],
+    message: `includeGroups nests ${chain.length} levels deep, starting at '${chain[0]}' (at most ${MAX_NESTING_CHAIN})`,
+  };
 }

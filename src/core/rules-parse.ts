@@ -1,8 +1,15 @@
 /** Parsing rules text (YAML, or JSON, which is YAML too) into a validated {@link RulesDocument}. */
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
-import { RULES_LIMITS } from './rules-limits';
+import { JSON_FAST_PATH_MIN_LENGTH, parseJsonStrictly } from './json-fast-path';
+import { checkRulesValueLimits, RULES_LIMITS, type LimitIssue } from './rules-limits';
 import type { RulesDocument } from './rules-schema';
-import { RulesValidationError, validateRulesValue, withoutRawPath, type RulesIssue } from './rules-validate';
+import {
+  formatPath,
+  RulesValidationError,
+  validateRulesValue,
+  withoutRawPath,
+  type RulesIssue,
+} from './rules-validate';
 
 /**
  * Parses and validates rules text. Syntax errors (including duplicate keys, which plain JSON would silently
@@ -17,6 +24,24 @@ export function parseRules(text: string, sourceName: string): RulesDocument {
     throw new RulesValidationError(sourceName, [
       { code: 'limit', path: '', message: `the rules are larger than ${RULES_LIMITS.maxBytes} bytes (512 KiB)` },
     ]);
+  }
+  const json = parseJsonStrictly(text);
+  // A JSON document over a limit (say, nested 5,000 deep) is refused before the recursive YAML parser sees it.
+  if (json !== undefined && 'value' in json) {
+    const limit = checkRulesValueLimits(json.value);
+    if (limit !== undefined) throw new RulesValidationError(sourceName, [limitIssue(limit)]);
+  }
+  if (text.length >= JSON_FAST_PATH_MIN_LENGTH) {
+    if (json !== undefined && 'duplicate' in json) {
+      const { key, line } = json.duplicate;
+      const message = `line ${line}: Map keys must be unique (duplicate key ${JSON.stringify(key.slice(0, 100))})`;
+      throw new RulesValidationError(sourceName, [{ code: 'syntax', path: '', message, line }]);
+    }
+    if (json !== undefined) {
+      const result = validateRulesValue(json.value);
+      if (result.ok) return result.doc;
+      throw new RulesValidationError(sourceName, result.issues.map(withoutRawPath));
+    }
   }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -76,4 +101,8 @@ function lineOf(document: Document, lineCounter: LineCounter, path: readonly Pro
 
 function utf8Length(text: string): number {
   return text.length * 3 <= RULES_LIMITS.maxBytes ? text.length : new TextEncoder().encode(text).length;
+}
+
+function limitIssue(limit: LimitIssue): RulesIssue {
+  return { code: 'limit', path: formatPath(limit.path), message: limit.message };
 }

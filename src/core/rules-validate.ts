@@ -3,7 +3,7 @@
  * type every rules problem is reported with. No YAML here, so this file stays cheap to import from workflows.
  */
 import type { z } from 'zod';
-import { checkRulesValueLimits } from './rules-limits';
+import { checkNestingLimits, checkRulesValueLimits } from './rules-limits';
 import { rulesDocumentSchema, rulesErrorMap, type RulesDocument } from './rules-schema';
 
 /**
@@ -100,12 +100,15 @@ export function validateRulesValue(
     return { ok: false, issues: [{ code: 'schema', path: '', rawPath: [], message }] };
   }
   // Limits first: the schema's walk is recursive and must only ever see bounded input.
-  const limit = checkRulesValueLimits(value);
+  const limit = checkRulesValueLimits(value) ?? checkNestingLimits(value);
   if (limit !== undefined) {
-    return {
-      ok: false,
-      issues: [{ code: 'limit', path: formatPath(limit.path), rawPath: limit.path, message: limit.message }],
+    const issue: PathedIssue = {
+      code: 'limit',
+      path: formatPath(limit.path),
+      rawPath: limit.path,
+      message: limit.message,
     };
+    return { ok: false, issues: [limit.cycle ? { ...issue, code: 'cycle', cycle: limit.cycle } : issue] };
   }
   const result = rulesDocumentSchema.safeParse(value, { error: rulesErrorMap });
   if (result.success) return { ok: true, doc: result.data };
