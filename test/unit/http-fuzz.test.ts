@@ -134,7 +134,7 @@ function hostileRequests(seed: number, count: number): HostileRequest[] {
       category: 'auth',
       method: pick(rng, ['GET', 'POST']),
       path: pick(rng, ['/api/reconcile-groups', '/api/reconciliations/w1', '/api/reconciliations/w1/approve']),
-      headers: pick(rng, [
+      headers: pick<Record<string, string>>(rng, [
         { 'content-type': 'application/json' },
         { authorization: 'Bearer wrong', 'content-type': 'application/json' },
         { authorization: `Basic ${TOKEN}` },
