@@ -3,19 +3,18 @@
  * effective policy. Invalid rules, nesting cycles and unknown groups come back as a result (not a thrown error)
  * so the workflow can audit the abort and end before anything is written.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
 import { heartbeat } from '@temporalio/activity';
 import { parseDuration } from '../src/core/duration';
 import { resolveGroupRefs } from '../src/core/group-refs';
 import { resolveFailsafeSettings } from '../src/core/policy-schema';
 import { rulesNeedExpand } from '../src/core/rules-expand';
-import { loadRulesFile, parseRules } from '../src/core/rules-file';
 import type { RulesDocument } from '../src/core/rules-schema';
-import { parseRulesValue, RulesValidationError } from '../src/core/rules-validate';
+import { RulesValidationError } from '../src/core/rules-validate';
 import { idpGroupIdFor } from '../src/core/scim-map';
 import type { ReconcileInput } from '../workflows/messages';
 import { blobKeys, type ActivityDeps } from './deps';
 import { toDirectoryFailure } from './failures';
+import { loadRules } from './rules-source';
 import type { EffectivePolicy, PrepareRunInput, PrepareRunResult, ResolvedTarget } from './types';
 
 const DEFAULT_CONCURRENCY = 8;
@@ -93,38 +92,6 @@ export function makePrepareRun(deps: ActivityDeps) {
       policy,
     };
   };
-}
-
-async function loadRules(input: ReconcileInput, deps: ActivityDeps): Promise<RulesDocument> {
-  if (input.rules !== undefined) {
-    return typeof input.rules === 'string'
-      ? parseRules(input.rules, 'inline rules')
-      : parseRulesValue(input.rules, 'inline rules');
-  }
-  const ref = input.rulesRef ?? process.env.GCSYNC_RULES_FILE;
-  if (!ref) {
-    throw new RulesValidationError('input', [
-      {
-        code: 'schema',
-        path: 'rules',
-        message: 'no rules given: pass rules, rulesRef, or set GCSYNC_RULES_FILE on the worker',
-      },
-    ]);
-  }
-  if (ref.startsWith('blob:')) {
-    return parseRulesValue(await deps.blobs.get<unknown>(ref.slice('blob:'.length)), ref);
-  }
-  const path = isAbsolute(ref) ? ref : resolve(deps.rulesDir ?? process.cwd(), ref);
-  // With a rules folder configured, callers (HTTP, schedules) cannot make the worker read arbitrary files.
-  if (deps.rulesDir) {
-    const within = relative(resolve(deps.rulesDir), path);
-    if (within === '' || within.startsWith('..') || isAbsolute(within)) {
-      throw new RulesValidationError('input', [
-        { code: 'io', path: 'rulesRef', message: `${ref} is outside the rules folder GCSYNC_RULES_DIR` },
-      ]);
-    }
-  }
-  return loadRulesFile(path);
 }
 
 function effectivePolicy(doc: RulesDocument, input: ReconcileInput, deps: ActivityDeps): EffectivePolicy {

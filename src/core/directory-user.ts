@@ -121,10 +121,6 @@ function text(value: Maybe<string>): string | undefined {
 // Optional fields are omitted rather than set to undefined so snapshots serialise and compare cleanly.
 function setIfPresent<
   K extends 'email' | 'username' | 'divisionId' | 'divisionName' | 'department' | 'title' | 'managerId',
->(
-  user: DirectoryUser,
-  key: K,
-  value: string | undefined,
-): void {
+>(user: DirectoryUser, key: K, value: string | undefined): void {
   if (value !== undefined) user[key] = value;
 }

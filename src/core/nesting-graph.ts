@@ -97,15 +97,29 @@ export class NestingGraph {
   topologicalOrder(): string[] {
     const cycle = this.findCycle();
     if (cycle !== undefined) throw NestingError.cycle(cycle);
+    // Iterative post-order (no recursion: chains of thousands of groups must not exhaust the stack).
     const order: string[] = [];
     const seen = new Set<string>();
-    const visit = (group: string): void => {
-      if (seen.has(group)) return;
-      seen.add(group);
-      this.includes(group).forEach(visit);
-      order.push(group);
-    };
-    this.groups.forEach(visit);
+    for (const root of this.groups) {
+      if (seen.has(root)) continue;
+      seen.add(root);
+      const path: string[] = [root];
+      const next: number[] = [0];
+      while (path.length > 0) {
+        const top = path.length - 1;
+        const refs = this.includes(path[top]);
+        if (next[top] < refs.length) {
+          const child = refs[next[top]++];
+          if (seen.has(child)) continue;
+          seen.add(child);
+          path.push(child);
+          next.push(0);
+        } else {
+          order.push(path.pop()!);
+          next.pop();
+        }
+      }
+    }
     return order;
   }
 }

@@ -14,7 +14,7 @@
  *   for `approveRoleGrantingGroups`).
  */
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { MAX_APPROVAL_TIMEOUT_MS, parseDuration } from './duration';
 
 /** When a run must wait for a human. */
 export const APPROVAL_MODES = ['always', 'never', 'auto'] as const;
@@ -144,6 +144,10 @@ const durationSchema = z.string().transform((text, ctx) => {
     ctx.addIssue({ code: 'custom', message: 'must be longer than zero', input: text });
     return z.NEVER;
   }
+  if (ms > MAX_APPROVAL_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', message: 'must be at most 30d', input: text });
+    return z.NEVER;
+  }
   return text;
 });
 
@@ -174,7 +178,7 @@ function limitSchema(bounds: LimitBounds) {
   });
 }
 
-const count = (min: number) => limitSchema({ whole: true, min });
+const count = (min: number) => limitSchema({ whole: true, min, max: 10_000_000 });
 const ratio = () => limitSchema({ whole: false, min: 0, max: 1 });
 
 /**
@@ -183,10 +187,10 @@ const ratio = () => limitSchema({ whole: false, min: 0, max: 1 });
  */
 export const policySchema: z.ZodType<Policy> = strictObject({
   requireApproval: z.enum(APPROVAL_MODES).default(DEFAULT_POLICY.requireApproval),
-  maxRemovals: z.number().int().min(0).default(DEFAULT_POLICY.maxRemovals),
+  maxRemovals: z.number().int().min(0).max(10_000_000).default(DEFAULT_POLICY.maxRemovals),
   maxRemovalRatio: z.number().min(0).max(1).default(DEFAULT_POLICY.maxRemovalRatio),
   approvalTimeout: durationSchema.default(DEFAULT_POLICY.approvalTimeout),
-  minGroupSizeForRatio: z.number().int().min(0).optional(),
+  minGroupSizeForRatio: z.number().int().min(0).max(10_000_000).optional(),
   minMembersAfter: count(0).optional(),
   maxGroupsLosingMembersRatio: ratio().optional(),
   maxTotalRemovals: count(0).optional(),

@@ -7,8 +7,9 @@
  */
 import { z } from 'zod';
 import { type Matcher, parseMatcher } from './matcher';
-import { findNestingCycle, formatCycle } from './nesting-cycle';
+import { findNestingCycle, formatCycle, longestNestingChain, MAX_NESTING_CHAIN } from './nesting-cycle';
 import { type Policy, policySchema } from './policy-schema';
+import { RULES_LIMITS } from './rules-limits';
 
 export {
   APPROVAL_MODES,
@@ -152,7 +153,14 @@ function delegate<T>(schema: z.ZodType<T>, input: unknown, ctx: z.core.$Refineme
   return z.NEVER;
 }
 
-const nonEmptyString = z.string().min(1);
+/** Longest group name or id (Genesys names are far shorter; this only bounds hostile input). */
+export const MAX_GROUP_NAME_LENGTH = 1024;
+/** Highest skill proficiency Genesys records (0-5). */
+export const MAX_PROFICIENCY = 5;
+/** Most `includeGroups` names in one entry. */
+export const MAX_INCLUDE_GROUPS = 1000;
+
+const nonEmptyString = z.string().min(1).max(MAX_GROUP_NAME_LENGTH);
 
 const matcherSchema: z.ZodType<Matcher> = z.string().transform((text, ctx) => {
   const parsed = parseMatcher(text);
@@ -170,7 +178,10 @@ const SELECTOR_SHAPES = {
   department: strictObject({ department: matcherSchema }),
   title: strictObject({ title: matcherSchema }),
   location: strictObject({ location: matcherSchema }),
-  skill: strictObject({ skill: matcherSchema, minProficiency: z.number().int().min(0).optional() }),
+  skill: strictObject({
+    skill: matcherSchema,
+    minProficiency: z.number().int().min(0).max(MAX_PROFICIENCY).optional(),
+  }),
   manager: strictObject({ manager: matcherSchema }),
   userId: strictObject({ userId: matcherSchema }),
   any: strictObject({ any: selectorList }),
@@ -243,7 +254,7 @@ const groupRuleSchema: z.ZodType<GroupRule> = strictObject({
   mode: z.enum(GROUP_MODES).default('exact'),
   include: selectionSchema.optional(),
   exclude: selectionSchema.optional(),
-  includeGroups: z.array(nonEmptyString).min(1).default([]),
+  includeGroups: z.array(nonEmptyString).min(1).max(MAX_INCLUDE_GROUPS).default([]),
 }).superRefine(
   (rule, ctx) => {
     const nested = Array.isArray(rule.includeGroups) && rule.includeGroups.length > 0;
@@ -311,7 +322,7 @@ export const rulesDocumentSchema: z.ZodType<RulesDocument> = strictObject({
         : `unsupported rules version ${JSON.stringify(issue.input)} (this build reads version 1)`,
   }),
   policy: policySchema,
-  groups: z.array(groupRuleSchema).min(1),
+  groups: z.array(groupRuleSchema).min(1).max(RULES_LIMITS.maxGroups),
   scim: scimSchema,
 })
   .superRefine(checkGroupReferences, { when: (payload) => isRecord(payload.value) })
@@ -326,7 +337,46 @@ export const rulesDocumentSchema: z.ZodType<RulesDocument> = strictObject({
         input: doc,
         params: { rulesCode: 'cycle', cycle },
       });
+      return;
+    }
+    const chain = longestNestingChain(doc.groups);
+    if (chain.length > MAX_NESTING_CHAIN) {
+      const index = doc.groups.findIndex((rule) => rule.group === chain[0]);
+      ctx.addIssue({
+        code: 'custom',
+        message: `includeGroups nests ${chain.length} levels deep, starting at '${chain[0]}' (at most ${MAX_NESTING_CHAIN})`,
+        path: ['groups', index, 'includeGroups'],
+        input: doc,
+        params: { rulesCode: 'limit' },
+      });
+    }
+    const selectors = countSelectors(doc.groups);
+    if (selectors > RULES_LIMITS.maxSelectors) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `too many selectors: ${selectors} (at most ${RULES_LIMITS.maxSelectors})`,
+        path: ['groups'],
+        input: doc,
+        params: { rulesCode: 'limit' },
+      });
     }
   });
+
+/** Every selector in `include` and `exclude`, composites included (iterative). */
+function countSelectors(groups: readonly GroupRule[]): number {
+  const stack: Selector[] = [];
+  for (const rule of groups) {
+    if (rule.include !== undefined) stack.push(rule.include);
+    if (rule.exclude !== undefined) stack.push(rule.exclude);
+  }
+  let count = 0;
+  while (stack.length > 0) {
+    const selector = stack.pop()!;
+    count++;
+    if (selector.kind === 'any' || selector.kind === 'all') stack.push(...selector.of);
+    else if (selector.kind === 'not') stack.push(selector.of);
+  }
+  return count;
+}
 
 export { rulesNeedExpand } from './rules-expand';

@@ -3,14 +3,15 @@
  * type every rules problem is reported with. No YAML here, so this file stays cheap to import from workflows.
  */
 import type { z } from 'zod';
+import { checkNestingLimits, checkRulesValueLimits } from './rules-limits';
 import { rulesDocumentSchema, rulesErrorMap, type RulesDocument } from './rules-schema';
 
 /**
  * What kind of problem an issue is, so callers can react without parsing messages: `syntax` (YAML/JSON),
  * `schema` (a field is wrong), `duplicate-group`, `unknown-group` (in `includeGroups`), `cycle` (nesting),
- * `io` (the file could not be read).
+ * `io` (the file could not be read), `limit` (a size or nesting limit is exceeded).
  */
-export type RulesIssueCode = 'syntax' | 'schema' | 'duplicate-group' | 'unknown-group' | 'cycle' | 'io';
+export type RulesIssueCode = 'syntax' | 'schema' | 'duplicate-group' | 'unknown-group' | 'cycle' | 'io' | 'limit';
 
 /** One problem in a rules source. */
 export interface RulesIssue {
@@ -39,7 +40,7 @@ export class RulesValidationError extends Error {
     readonly sourceName: string,
     readonly issues: readonly RulesIssue[],
   ) {
-    super(issues.map((issue) => formatIssue(sourceName, issue)).join('\n'));
+    super(formatIssues(sourceName, issues));
   }
 
   /** The nesting cycle, when that is one of the problems. */
@@ -52,6 +53,15 @@ export class RulesValidationError extends Error {
     const names = this.issues.filter((issue) => issue.code === 'unknown-group').map((issue) => issue.group ?? '');
     return [...new Set(names)].sort();
   }
+}
+
+/** Most issues spelled out in an error message; the rest are counted (all stay in `issues`). */
+const MAX_LISTED_ISSUES = 50;
+
+function formatIssues(sourceName: string, issues: readonly RulesIssue[]): string {
+  const lines = issues.slice(0, MAX_LISTED_ISSUES).map((issue) => formatIssue(sourceName, issue));
+  if (issues.length > MAX_LISTED_ISSUES) lines.push(`${sourceName}: … and ${issues.length - MAX_LISTED_ISSUES} more`);
+  return lines.join('\n');
 }
 
 /** `source: path: message`, or `source: message` for whole-file problems. */
@@ -88,6 +98,17 @@ export function validateRulesValue(
   if (typeof value !== 'object' || Array.isArray(value)) {
     const message = 'expected a mapping with version: 1 and groups at the top level';
     return { ok: false, issues: [{ code: 'schema', path: '', rawPath: [], message }] };
+  }
+  // Limits first: the schema's walk is recursive and must only ever see bounded input.
+  const limit = checkRulesValueLimits(value) ?? checkNestingLimits(value);
+  if (limit !== undefined) {
+    const issue: PathedIssue = {
+      code: 'limit',
+      path: formatPath(limit.path),
+      rawPath: limit.path,
+      message: limit.message,
+    };
+    return { ok: false, issues: [limit.cycle ? { ...issue, code: 'cycle', cycle: limit.cycle } : issue] };
   }
   const result = rulesDocumentSchema.safeParse(value, { error: rulesErrorMap });
   if (result.success) return { ok: true, doc: result.data };

@@ -18,6 +18,11 @@ export interface HttpAppOptions {
   apiToken: string;
   /** Rules reference for requests that name none (the tutorial's body), e.g. the absolute `GCSYNC_RULES_FILE`. */
   defaultRulesRef?: string;
+  /**
+   * `GCSYNC_RULES_DIR`: the folder a request's `rulesRef` file path must lie in. Without it, requests may not name
+   * file paths at all (inline rules, `blob:` keys and the default rules still work). See docs/security.md.
+   */
+  rulesDir?: string;
   /** @default a pino logger named `gcsync-http` */
   logger?: Logger;
   /**

@@ -50,16 +50,25 @@ function toResponse(err: unknown): { status: number; body: Record<string, unknow
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 
-// express.json() raises http-errors: a status, and `expose` when the message is meant for the client.
+// express.json() raises http-errors: a status, and `expose` when the message is meant for the client. The router
+// raises a plain error with `status: 400` (no `expose`) when a URL parameter is not valid percent-encoding. Any error
+// carrying a 4xx status is the client's: it keeps its status (a 500 would blame the server and page someone), and
+// its message is shown only when marked for the client.
 function bodyParserError(err: unknown): { status: number; body: Record<string, unknown> } | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
-  const { status, expose, type, message } = err as {
+  const { status, statusCode, expose, type, message } = err as {
     status?: unknown;
+    statusCode?: unknown;
     expose?: unknown;
     type?: unknown;
     message?: unknown;
   };
-  if (typeof status !== 'number' || status < 400 || status >= 500 || expose !== true) return undefined;
-  if (type === 'entity.parse.failed') return { status, body: { error: 'invalid JSON body' } };
-  return { status, body: { error: typeof message === 'string' ? message : 'bad request' } };
+  const code = typeof status === 'number' ? status : statusCode;
+  if (typeof code !== 'number' || !Number.isInteger(code) || code < 400 || code >= 500) return undefined;
+  if (type === 'entity.parse.failed') return { status: code, body: { error: 'invalid JSON body' } };
+  if (err instanceof URIError || (typeof message === 'string' && message.startsWith('Failed to decode param'))) {
+    return { status: 400, body: { error: 'malformed percent-encoding in the URL' } };
+  }
+  const shown = expose === true && typeof message === 'string' ? message : 'bad request';
+  return { status: code, body: { error: shown } };
 }

@@ -4,36 +4,58 @@
  */
 import { z } from 'zod';
 import type { ReconcileInput } from '../../workflows/messages';
-import { parseDuration } from '../core/duration';
+import { MAX_APPROVAL_TIMEOUT_MS, parseDuration } from '../core/duration';
 import { APPROVAL_MODES } from '../core/rules-schema';
 
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
-const durationText = z.string().refine(
-  (value) => {
-    try {
-      return parseDuration(value) > 0;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be a duration longer than zero, like 90s, 15m, 24h or 1h30m' },
-);
+/** Most removals an override may allow (a bound on input, far above any organisation). */
+export const MAX_REMOVALS_OVERRIDE = 10_000_000;
+/** Longest activity heartbeat timeout an override may set. */
+const MAX_HEARTBEAT_TIMEOUT_MS = 3_600_000;
+
+const durationText = (maxMs: number, maxText: string) =>
+  z
+    .string()
+    .max(32, 'must be a duration like 90s, 15m, 24h or 1h30m')
+    .refine(
+      (value) => {
+        try {
+          return parseDuration(value) > 0;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be a duration longer than zero, like 90s, 15m, 24h or 1h30m' },
+    )
+    .refine(
+      (value) => {
+        try {
+          return parseDuration(value) <= maxMs;
+        } catch {
+          return true; // reported by the refinement above
+        }
+      },
+      { message: `must be at most ${maxText}` },
+    );
 
 const overridesSchema = z.strictObject({
   requireApproval: z.enum(APPROVAL_MODES).optional(),
-  maxRemovals: z.number().int().min(0).optional(),
+  maxRemovals: z.number().int().min(0).max(MAX_REMOVALS_OVERRIDE).optional(),
   maxRemovalRatio: z.number().min(0).max(1).optional(),
-  approvalTimeout: durationText.optional(),
+  approvalTimeout: durationText(MAX_APPROVAL_TIMEOUT_MS, '30d').optional(),
   concurrency: z.number().int().min(1).max(64).optional(),
-  activityHeartbeatTimeout: durationText.optional(),
+  activityHeartbeatTimeout: durationText(MAX_HEARTBEAT_TIMEOUT_MS, '1h').optional(),
 });
 
 /** Body of `POST /api/reconcile-groups`. Strict, so a misspelt field is an error rather than silently ignored. */
 export const reconcileRequestSchema = z
   .strictObject({
-    /** Rules the worker reads: an absolute path on the worker, or `blob:<key>`. */
+    /**
+     * Rules the worker reads: `blob:<key>`, or a file in the rules folder (only when the service has
+     * `GCSYNC_RULES_DIR`; see `checkRequestRulesRef`).
+     */
     rulesRef: text(1024).optional(),
     /** The rules document inline: its YAML/JSON text or the parsed object. */
     rules: z

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { HttpError } from './http-error';
+import { jsonShapeProblem } from './json-shape';
 
 /** One field error of a 400 response. */
 export interface FieldIssue {
@@ -9,11 +10,13 @@ export interface FieldIssue {
 }
 
 /**
- * Parses a request body with a zod schema.
+ * Parses a request body with a zod schema, after refusing `__proto__` keys and excessive nesting anywhere in it.
  *
  * @throws {@link HttpError} 400 `{error: 'invalid request', issues: [{path, message}]}` listing every field error.
  */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const shape = jsonShapeProblem(body);
+  if (shape) throw new HttpError(400, 'invalid request', { issues: [shape] });
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issues: FieldIssue[] = parsed.error.issues.flatMap((issue) =>

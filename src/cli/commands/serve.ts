@@ -19,7 +19,11 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('Run the HTTP service that starts and approves reconciliations')
     .option('--port <port>', 'port to listen on ($PORT when set)', parsePort, defaultPort())
-    .option('--host <address>', 'address to bind', '0.0.0.0')
+    .option(
+      '--host <address>',
+      'address to bind ($GCSYNC_HTTP_HOST when set); 0.0.0.0 to accept connections from other machines',
+      defaultHost(),
+    )
     .addHelpText(
       'after',
       `
@@ -27,6 +31,9 @@ Environment:
   GCSYNC_API_TOKEN   required (or GCSYNC_API_TOKEN_FILE, a file holding it); callers of /api/* send "Authorization: Bearer <token>"
   GCSYNC_RULES_FILE  rules used when a request names none (the tutorial's {"targetGroups": [...]});
                      passed to the worker as rulesRef, so the worker must be able to read that path
+  GCSYNC_RULES_DIR   folder a request's rulesRef file path must lie in; unset: requests may not name files
+                     (inline rules, blob:<key> and the default rules still work). See docs/security.md
+  GCSYNC_HTTP_HOST   address to bind when --host is not given (default 127.0.0.1: this machine only)
   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, GCSYNC_TASK_QUEUE, TEMPORAL_TLS_*, TEMPORAL_API_KEY
 
 Routes:
@@ -73,18 +80,21 @@ export async function serve(opts: ServeOptions): Promise<void> {
     ]);
   }
   const rulesFile = process.env.GCSYNC_RULES_FILE?.trim();
+  const rulesDir = process.env.GCSYNC_RULES_DIR?.trim() || undefined;
   // The worker resolves the reference, not this process: a relative path would depend on the worker's directory.
   const defaultRulesRef = rulesFile ? (isAbsolute(rulesFile) ? rulesFile : resolve(rulesFile)) : undefined;
   const config = loadTemporalConfig();
   const logger = pino({ name: 'gcsync-http' });
   // Lazy: the service starts while Temporal is down, and /healthz says so.
   const client = await connectClient(config, { lazy: true });
-  const app = createHttpApp({ client, taskQueue: config.taskQueue, apiToken, defaultRulesRef, logger });
+  const app = createHttpApp({ client, taskQueue: config.taskQueue, apiToken, defaultRulesRef, rulesDir, logger });
   const server = await listen(app, opts.port, opts.host);
   const address = server.address();
+  const bound = typeof address === 'object' && address ? address : { address: opts.host, port: opts.port };
+  const host = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
   logger.info(
-    { port: typeof address === 'object' && address ? address.port : opts.port, defaultRulesRef },
-    `listening; Temporal ${describeTemporalConfig(config)}`,
+    { host: bound.address, port: bound.port, defaultRulesRef, rulesDir: rulesDir ?? null },
+    `listening on http://${host}:${bound.port}; Temporal ${describeTemporalConfig(config)}`,
   );
   await new Promise<void>((done) => {
     process.once('SIGINT', done);
@@ -100,6 +110,11 @@ export function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('must be a port number');
   return port;
+}
+
+/** Loopback unless the operator says otherwise: the API starts runs that write to Genesys. */
+export function defaultHost(env: NodeJS.ProcessEnv = process.env): string {
+  return env.GCSYNC_HTTP_HOST?.trim() || '127.0.0.1';
 }
 
 function defaultPort(): number {

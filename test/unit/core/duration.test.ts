@@ -24,6 +24,12 @@ describe('parseDuration', () => {
     expect(() => parseDuration('99999999999999999d')).toThrow(/too long/);
   });
 
+  it('rejects durations over 366 days and texts over 32 characters (shown shortened)', () => {
+    expect(parseDuration('366d')).toBe(366 * 86_400_000);
+    expect(() => parseDuration('367d')).toThrow('invalid duration "367d": too long (at most 366d)');
+    expect(() => parseDuration('1s'.repeat(1000))).toThrow(`invalid duration "${'1s'.repeat(16)}…"`);
+  });
+
   it('is re-exported from policy', () => {
     expect(fromPolicy).toBe(parseDuration);
   });

@@ -41,6 +41,29 @@ describe('parseMatcher', () => {
   it('rejects the empty string', () => {
     expect(error('')).toBe('expected a non-empty string');
   });
+
+  it('rejects values over 1024 characters', () => {
+    expect(error('x'.repeat(1025))).toBe('must be at most 1024 characters (got 1025)');
+    expect(ok('x'.repeat(1024)).kind).toBe('exact');
+  });
+
+  it('refuses what the linear-time engine cannot do, saying so', () => {
+    for (const text of ['/(a)\\1/', '/a(?=b)/', '/a(?!b)/', '/(?<=a)b/']) {
+      expect(error(text)).toMatch(
+        /^unsupported regular expression .*linear-time engine without backreferences or lookaround\)$/,
+      );
+    }
+  });
+
+  it('refuses escapes that JavaScript and RE2 read differently', () => {
+    expect(error('/\\Qa/')).toBe(
+      'unsupported regular expression /\\Qa/: \\Q means something else to the linear-time engine than to JavaScript; write it another way',
+    );
+    for (const text of ['/\\Aa/', '/a\\z/', '/\\a/', '/(?<n>a)\\k<n>/', '/\\p{L}/'])
+      expect(error(text)).toMatch(/means something else/);
+    expect(ok('/\\p{L}/u')).toEqual({ kind: 'regex', source: '\\p{L}', flags: 'u' });
+    expect(ok('/a\\\\A/')).toEqual({ kind: 'regex', source: 'a\\\\A', flags: '' });
+  });
 });
 
 describe('compileMatcher', () => {
@@ -55,6 +78,13 @@ describe('compileMatcher', () => {
     const test = compileMatcher(ok('/contractor/i'));
     expect(test('Senior Contractor')).toBe(true);
     expect(test('Employee')).toBe(false);
+  });
+
+  it('matches a catastrophic pattern in linear time', () => {
+    const test = compileMatcher(ok('/^(a+)+$/'));
+    const started = performance.now();
+    expect(test(`${'a'.repeat(35)}b`)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 
   it('gives the same answer on repeated calls (no lastIndex state)', () => {
