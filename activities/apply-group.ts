@@ -16,6 +16,7 @@ import type { MembershipChangeEvent } from '../src/audit/entry';
 import { chunk, convergeDelta, type GroupPlan } from '../src/core/diff';
 import { FAILURE_TYPES } from '../src/core/failure-types';
 import { auditIds, blobKeys, type ActivityDeps } from './deps';
+import { appendAudit } from './record-audit';
 import { isVersionConflict, statusOf, toDirectoryFailure } from './failures';
 import type { StoredGroupPlan } from './plan';
 import type { ApplyGroupInput, ApplyGroupResult, RunContext } from './types';
@@ -57,7 +58,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
     }
     const ctx = input.ctx;
     const groupId = approved.groupId;
-    const record = (events: MembershipChangeEvent[]) => (events.length ? deps.audit.append(events) : undefined);
+    const record = (events: MembershipChangeEvent[]) => (events.length ? appendAudit(deps, events) : undefined);
     const change = (
       op: Op,
       userId: string,
@@ -186,7 +187,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
         if (failure.nonRetryable) {
           const status = statusOf(err) ?? 0;
           await record(ids.map((u) => change(op, u, batchIndex, expected, 'failed', status, failure.message)));
-          await deps.audit.append([
+          await appendAudit(deps, [
             {
               type: 'group.failed',
               id: auditIds.groupFailed(ctx, groupId),

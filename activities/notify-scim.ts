@@ -13,6 +13,7 @@ import { deliverPending, ScimOutboxBusyError } from '../src/scim/outbox-delivery
 import type { ScimOutbox } from '../src/store/scim-outbox';
 import type { AppliedChanges } from './apply-group';
 import { auditIds, scimDeltaKey, type ActivityDeps } from './deps';
+import { appendAudit } from './record-audit';
 import type { NotifyScimInput, NotifyScimResult } from './types';
 
 /** Progress across attempts, heartbeated after each accepted chunk. */
@@ -53,7 +54,7 @@ export function makeNotifyScim(deps: ActivityDeps) {
         onChunkDone: (p) => heartbeat({ requests: before.requests + p.requests, members: before.members + p.members }),
       });
       const requests = before.requests + result.requests;
-      await deps.audit.append([
+      await appendAudit(deps, [
         {
           ...base,
           id: auditIds.scim(input.ctx, input.groupId, 'sent'),
@@ -68,7 +69,7 @@ export function makeNotifyScim(deps: ActivityDeps) {
     } catch (err) {
       if (err instanceof ScimError && !err.retryable && err.kind !== 'cancelled') {
         const pending = await outbox.get(input.idpGroupId);
-        await deps.audit.append([
+        await appendAudit(deps, [
           {
             ...base,
             id: auditIds.scim(input.ctx, input.groupId, 'failed'),

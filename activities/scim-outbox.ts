@@ -9,6 +9,7 @@ import { ScimError } from '../src/scim/errors';
 import { deliverPending, ScimOutboxBusyError } from '../src/scim/outbox-delivery';
 import type { ScimOutboxSummary } from '../src/store/scim-outbox';
 import { auditIds, type ActivityDeps } from './deps';
+import { appendAudit } from './record-audit';
 import { deliveryHolder, requireScimOutbox, scimFailure } from './notify-scim';
 import type { RunContext } from './types';
 
@@ -60,7 +61,7 @@ export function makeScimOutboxActivities(deps: ActivityDeps) {
       if (unavailable >= MAX_CONSECUTIVE_UNAVAILABLE) {
         const lastError = `not attempted in this run: IdP unavailable (${lastUnavailable})`;
         result.pending.push(outOfSync(entry, lastError));
-        await deps.audit.append([
+        await appendAudit(deps, [
           {
             ...base,
             id: auditIds.scimOutbox(input.ctx, entry.groupId, 'skipped'),
@@ -81,7 +82,7 @@ export function makeScimOutboxActivities(deps: ActivityDeps) {
         unavailable = 0;
         if (sent.members === 0) continue; // delivered meanwhile by another worker
         result.delivered.push({ groupId: entry.groupId, idpGroupId: entry.idpGroupId, ops: sent.members });
-        await deps.audit.append([
+        await appendAudit(deps, [
           {
             ...base,
             id: auditIds.scimOutbox(input.ctx, entry.groupId, 'delivered'),
@@ -108,7 +109,7 @@ export function makeScimOutboxActivities(deps: ActivityDeps) {
         }
         const left = await outbox.get(entry.idpGroupId);
         result.pending.push(outOfSync(left ?? entry, message));
-        await deps.audit.append([
+        await appendAudit(deps, [
           {
             ...base,
             id: auditIds.scimOutbox(input.ctx, entry.groupId, 'pending'),

@@ -56,7 +56,7 @@ export interface DecisionOrigin {
   /** The operating-system user who ran the CLI. */
   osUser?: string;
   /** The name of the HTTP token the caller authenticated with. */
-  tokenName?: string;
+  caller?: string;
 }
 
 /** Payload to approve the plan a run is waiting on; `planDigest` must equal the run's current digest. */

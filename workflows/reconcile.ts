@@ -476,7 +476,7 @@ function originFields(origin: DecisionOrigin | undefined): Record<string, string
   return {
     via: String(origin.via),
     ...(origin.osUser ? { osUser: String(origin.osUser) } : {}),
-    ...(origin.tokenName ? { tokenName: String(origin.tokenName) } : {}),
+    ...(origin.caller ? { caller: String(origin.caller) } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
-import { bearerAuth } from './auth';
+import { bearerAuth, type NamedToken } from './auth';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './routes/health';
 import { reconcileRoutes } from './routes/reconcile';
@@ -14,8 +14,13 @@ export interface HttpAppOptions {
   client: Client;
   /** Task queue runs are started on. */
   taskQueue: string;
-  /** Bearer token every `/api/*` request must present (`GCSYNC_API_TOKEN`). Required. */
-  apiToken: string;
+  /** Bearer token `/api/*` requests may present (`GCSYNC_API_TOKEN`); the body's `by` names the approver. */
+  apiToken?: string;
+  /**
+   * Named callers (`GCSYNC_API_TOKENS_FILE`): a request with one of these tokens decides as that name, whatever its
+   * body says. At least one of `apiToken` and `namedTokens` is required.
+   */
+  namedTokens?: NamedToken[];
   /** Rules reference for requests that name none (the tutorial's body), e.g. the absolute `GCSYNC_RULES_FILE`. */
   defaultRulesRef?: string;
   /**
@@ -44,7 +49,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
   // Authenticate before parsing, so an anonymous caller cannot make the server read large bodies.
   app.use(
     '/api',
-    bearerAuth(opts.apiToken),
+    bearerAuth(opts.apiToken, opts.namedTokens),
     express.json({ limit: opts.bodyLimit ?? '1mb' }),
     reconcileRoutes(opts),
     reconciliationRoutes(opts.client),

@@ -107,7 +107,11 @@ describe('HTTP service', () => {
     expect(wrong.body).toMatchObject({ planDigest: digest, phase: 'awaiting-approval' });
 
     const ok = await api('POST', `${url}/approve`, { by: 'alice', planDigest: digest, comment: 'CHG-2' });
-    expect(ok).toMatchObject({ status: 202, body: { workflowId: started.body.workflowId, signal: 'approve' } });
+    // An Update: the run took the decision before the response was sent.
+    expect(ok).toMatchObject({
+      status: 200,
+      body: { workflowId: started.body.workflowId, decision: 'approved', by: 'alice', planDigest: digest },
+    });
 
     const closed = await waitFor(
       () => api('GET', url),

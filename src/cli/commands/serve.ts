@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../config/config-error';
 import { connectClient, describeTemporalConfig, loadTemporalConfig } from '../../config/temporal-config';
 import { createHttpApp } from '../../http/app';
+import { parseTokensFile, type NamedToken } from '../../http/auth';
 import { closeServer, listen } from '../../http/server';
 
 /** Options of `gcsync serve`. */
@@ -28,7 +30,8 @@ export function registerServeCommand(program: Command): void {
       'after',
       `
 Environment:
-  GCSYNC_API_TOKEN   required (or GCSYNC_API_TOKEN_FILE, a file holding it); callers of /api/* send "Authorization: Bearer <token>"
+  GCSYNC_API_TOKEN   a shared token (or GCSYNC_API_TOKEN_FILE, a file holding it); callers of /api/* send "Authorization: Bearer <token>"
+  GCSYNC_API_TOKENS_FILE  named callers, "name: <sha256 of token>" per line; a caller's name is the approver it decides as
   GCSYNC_RULES_FILE  rules used when a request names none (the tutorial's {"targetGroups": [...]});
                      passed to the worker as rulesRef, so the worker must be able to read that path
   GCSYNC_RULES_DIR   folder a request's rulesRef file path must lie in; unset: requests may not name files
@@ -71,12 +74,28 @@ function readApiToken(): string | undefined {
   return process.env.GCSYNC_API_TOKEN?.trim();
 }
 
+/** Named callers from `GCSYNC_API_TOKENS_FILE` (name → hex SHA-256 of the token), or none. */
+function readNamedTokens(): NamedToken[] {
+  const file = process.env.GCSYNC_API_TOKENS_FILE?.trim();
+  if (!file) return [];
+  try {
+    return parseTokensFile(parseYaml(readFileSync(file, 'utf8')));
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError('HTTP service', [{ variable: 'GCSYNC_API_TOKENS_FILE', problem: `is unusable: ${reason}` }]);
+  }
+}
+
 /** Serves until SIGINT or SIGTERM, then closes the server and the Temporal connection. */
 export async function serve(opts: ServeOptions): Promise<void> {
   const apiToken = readApiToken();
-  if (!apiToken) {
+  const namedTokens = readNamedTokens();
+  if (!apiToken && namedTokens.length === 0) {
     throw new ConfigError('HTTP service', [
-      { variable: 'GCSYNC_API_TOKEN', problem: 'is required: the service does not start without a bearer token' },
+      {
+        variable: 'GCSYNC_API_TOKEN',
+        problem: 'is required (or GCSYNC_API_TOKENS_FILE): the service does not start without a bearer token',
+      },
     ]);
   }
   const rulesFile = process.env.GCSYNC_RULES_FILE?.trim();
@@ -87,7 +106,15 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const logger = pino({ name: 'gcsync-http' });
   // Lazy: the service starts while Temporal is down, and /healthz says so.
   const client = await connectClient(config, { lazy: true });
-  const app = createHttpApp({ client, taskQueue: config.taskQueue, apiToken, defaultRulesRef, rulesDir, logger });
+  const app = createHttpApp({
+    client,
+    taskQueue: config.taskQueue,
+    ...(apiToken ? { apiToken } : {}),
+    namedTokens,
+    defaultRulesRef,
+    rulesDir,
+    logger,
+  });
   const server = await listen(app, opts.port, opts.host);
   const address = server.address();
   const bound = typeof address === 'object' && address ? address : { address: opts.host, port: opts.port };

@@ -1,8 +1,9 @@
 /** A run's status, and the approval decision on it: `/api/reconciliations/:id[/approve|/reject]`. */
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
-import { approvalProblem } from '../../client/approval-check';
-import { approve, describeRun, reject } from '../../client/reconciliation-client';
+import type { Response } from 'express';
+import { approve, DecisionRefusedError, describeRun, reject } from '../../client/reconciliation-client';
+import { DEFAULT_TOKEN_NAME } from '../auth';
 import { HttpError } from '../http-error';
 import { approveRequestSchema, rejectRequestSchema } from '../request-schemas';
 import { parseBody } from '../validate';
@@ -28,33 +29,43 @@ export function reconciliationRoutes(client: Client): Router {
     res.json(await describeRun(client, req.params.id));
   });
 
+  // Decisions are Updates: the run checks them (awaiting approval? this digest? someone named?) and answers before
+  // the response is sent, so 200 means the run took the decision and 409 says why it did not.
   router.post('/reconciliations/:id/approve', async (req, res) => {
     const body = parseBody(approveRequestSchema, req.body);
-    await refuseIfNotDecidable(client, req.params.id, body.planDigest);
-    await approve(client, req.params.id, body);
-    res.status(202).json({ workflowId: req.params.id, signal: 'approve', statusUrl: statusUrl(req.params.id) });
+    const accepted = await decided(client, req.params.id, () =>
+      approve(client, req.params.id, { ...body, ...identity(res, body.by) }),
+    );
+    res.status(200).json({ workflowId: req.params.id, ...accepted, statusUrl: statusUrl(req.params.id) });
   });
 
   router.post('/reconciliations/:id/reject', async (req, res) => {
     const body = parseBody(rejectRequestSchema, req.body);
-    await refuseIfNotDecidable(client, req.params.id);
-    await reject(client, req.params.id, body);
-    res.status(202).json({ workflowId: req.params.id, signal: 'reject', statusUrl: statusUrl(req.params.id) });
+    const accepted = await decided(client, req.params.id, () =>
+      reject(client, req.params.id, { ...body, ...identity(res, body.by) }),
+    );
+    res.status(200).json({ workflowId: req.params.id, ...accepted, statusUrl: statusUrl(req.params.id) });
   });
 
   return router;
 }
 
 /**
- * Answers 409 at once when the decision cannot take effect (run closed, not waiting, other digest) instead of
- * sending a signal the workflow would ignore. When no worker answers the status query, the signal is sent anyway:
- * the workflow still checks the digest itself.
+ * Who decides: a named token's caller is the approver (the body cannot speak for someone else); with the single
+ * shared token, the body's `by` names them. Either way the audit entry records the token name.
  */
-async function refuseIfNotDecidable(client: Client, workflowId: string, planDigest?: string): Promise<void> {
-  const run = await describeRun(client, workflowId, { queryTimeoutMs: 3000 });
-  if (run.executionStatus !== 'RUNNING') {
-    throw new HttpError(409, `the run is closed (${run.executionStatus.toLowerCase()})`);
+function identity(res: Response, by: string): { by: string; origin: { via: string; caller: string } } {
+  const caller = String(res.locals.caller ?? DEFAULT_TOKEN_NAME);
+  return { by: caller === DEFAULT_TOKEN_NAME ? by : caller, origin: { via: 'http', caller: caller } };
+}
+
+/** Runs a decision; a refusal is 409 with the run's reason, its phase and the digest it awaits (if it answers). */
+async function decided<T>(client: Client, workflowId: string, decide: () => Promise<T>): Promise<T> {
+  try {
+    return await decide();
+  } catch (err) {
+    if (!(err instanceof DecisionRefusedError)) throw err;
+    const run = await describeRun(client, workflowId, { queryTimeoutMs: 3000 }).catch(() => undefined);
+    throw new HttpError(409, err.message, { phase: run?.status?.phase, planDigest: run?.status?.planDigest });
   }
-  const problem = run.status && approvalProblem(run.status, planDigest);
-  if (problem) throw new HttpError(409, problem, { phase: run.status?.phase, planDigest: run.status?.planDigest });
 }
