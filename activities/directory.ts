@@ -21,6 +21,8 @@ export interface GroupInfo {
   name: string;
   version: number;
   memberCount?: number;
+  /** Whether roles may be granted to the group (`rolesEnabled`); `false` means it grants none. */
+  rolesEnabled?: boolean;
 }
 
 /** Directory reads and membership writes. Errors are thrown as `GenesysApiError` (status, retry-after). */

@@ -131,7 +131,7 @@ export function makePlanActivities(deps: ActivityDeps) {
     const approval = evaluateApproval(input.policy, planned, {
       activeUsers,
       previousActiveUsers: previous?.activeUsers,
-      roleGrantsByGroupId: await roleGrantsOfChanged(planned.groups),
+      roleGrantsByGroupId: await roleGrantsOfChanged(planned.groups, targets),
       unmatchedSelectors: findUnmatchedSelectors(doc, users),
     });
     await deps.blobs.put(blobKeys.runStats(ctx), { ...ctx, activeUsers } satisfies RunStats);
@@ -230,14 +230,22 @@ export function makePlanActivities(deps: ActivityDeps) {
 
   /**
    * Role grants of the groups this plan changes (only those: a group that does not change grants nobody anything
-   * new). `undefined` when the directory cannot read grants: the role check then reports itself not checked.
+   * new, and only where the listing does not already say roles are off for the group). `undefined` when the directory cannot read grants: the role check then reports itself not checked.
    */
-  async function roleGrantsOfChanged(groupPlans: readonly GroupPlan[]): Promise<GrantsByGroupId | undefined> {
+  async function roleGrantsOfChanged(
+    groupPlans: readonly GroupPlan[],
+    targets: readonly ResolvedTarget[],
+  ): Promise<GrantsByGroupId | undefined> {
     const read = deps.directory.getRoleGrants?.bind(deps.directory);
     if (!read) return undefined;
     const grants: Record<string, RoleGrant[]> = {};
-    for (const group of groupPlans) {
+    for (const [index, group] of groupPlans.entries()) {
       if (group.toAdd.length + group.toRemove.length === 0) continue;
+      // The listing says roles are off for this group: it grants nothing, no read needed (unknown → read).
+      if (targets[index].rolesEnabled === false) {
+        grants[group.groupId] = [];
+        continue;
+      }
       try {
         grants[group.groupId] = await read(group.groupId);
       } catch (err) {

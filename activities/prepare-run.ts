@@ -62,6 +62,7 @@ export function makePrepareRun(deps: ActivityDeps) {
     }
 
     const versions = new Map(groups.map((g) => [g.id, g.version]));
+    const rolesEnabled = new Map(groups.map((g) => [g.id, g.rolesEnabled]));
     const targetKeys = new Set(wanted.map((key) => byKeyOrId.get(key) ?? key));
     const rulesByKey = new Map(doc.groups.map((g) => [g.group, g]));
     const targets: ResolvedTarget[] = resolution.resolved
@@ -73,6 +74,7 @@ export function makePrepareRun(deps: ActivityDeps) {
         mode: rulesByKey.get(r.key)!.mode,
         idpGroupId: idpGroupIdFor(doc.scim, { groupId: r.groupId, groupName: r.groupName, key: r.key }),
         version: versions.get(r.groupId) ?? 0,
+        ...(rolesEnabled.get(r.groupId) === false ? { rolesEnabled: false } : {}),
       }));
 
     let policy: EffectivePolicy;

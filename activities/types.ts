@@ -22,6 +22,8 @@ export interface ResolvedTarget {
   idpGroupId: string;
   /** Group version from the groups listing (the plan's optimistic starting point for writes). */
   version: number;
+  /** `false` when the listing says roles cannot be granted to the group (its grants need no read). */
+  rolesEnabled?: boolean;
 }
 
 /** A group with changes, as an apply-batch child loads it: the target and the ref of its own stored plan. */

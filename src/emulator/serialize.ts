@@ -107,6 +107,8 @@ export function groupView(group: GroupRecord): Record<string, unknown> {
     type: group.type,
     rulesVisible: group.rulesVisible,
     visibility: group.visibility,
+    // Roles can be granted to a group only when roles are enabled on it; here, exactly the groups given grants.
+    rolesEnabled: (group.grants?.length ?? 0) > 0,
     selfUri: `/api/v2/groups/${group.id}`,
   };
   // Native owner settings appear only on groups that have them, so plain groups keep their historical shape.

@@ -26,6 +26,7 @@ interface ApiGroup {
   name?: string;
   version?: number;
   memberCount?: number;
+  rolesEnabled?: boolean;
 }
 
 /** Builds the directory over a logged-in client (see `createGenesysClient`). */
@@ -35,6 +36,7 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
     name: String(g.name ?? ''),
     version: Number(g.version ?? 0),
     ...(g.memberCount !== undefined ? { memberCount: Number(g.memberCount) } : {}),
+    ...(typeof g.rolesEnabled === 'boolean' ? { rolesEnabled: g.rolesEnabled } : {}),
   });
 
   return {

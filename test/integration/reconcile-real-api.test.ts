@@ -1,0 +1,131 @@
+/**
+ * Issue 7 on the real stack: the emulator plays the real service's misbehaviour and the reconciler never removes a
+ * rightful member. An empty page or a directory that changes mid-listing is read again and converges; a listing cut
+ * short by a result window stops the run with nothing written; a group that grants roles, and an org that shrank
+ * since the last completed run, wait for a human even under `requireApproval: never`.
+ */
+import type { AuditEntry } from '../../src/audit/entry';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { statusQuery } from '../../workflows/messages';
+import { expectedMembers, rulesFor } from '../support/org-rules';
+import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
+
+const PAGE = 100;
+let temporal: TestTemporal;
+let rec: Reconciler;
+
+beforeAll(async () => {
+  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
+  rec = await startReconciler(temporal, {
+    emulator: { users: 1_000, groups: 4, seed: 21 },
+    env: { GCSYNC_USERS_PAGE_SIZE: String(PAGE) },
+  });
+});
+afterAll(async () => {
+  await rec?.stop();
+  await temporal?.stop();
+});
+
+const state = () => rec.emulator.state;
+const writes = (): number => {
+  const counts = state().callsReport().counts;
+  return (counts['POST /api/v2/groups/{id}/members'] ?? 0) + (counts['DELETE /api/v2/groups/{id}/members'] ?? 0);
+};
+const entriesOf = async (workflowId: string): Promise<AuditEntry[]> =>
+  (await rec.auditEntries()).filter((e) => e.workflowId === workflowId);
+
+/** Every removal the run made hit a user who is not an active, rule-matching member (computed independently). */
+function expectNoWrongfulRemoval(before: Map<string, string[]>): void {
+  const want = expectedMembers(rec.emulator);
+  for (const [groupId, members] of before) {
+    const now = new Set(state().groupMembers(groupId));
+    const wanted = new Set(want.get(groupId) ?? []);
+    const lost = members.filter((u) => !now.has(u));
+    expect({ groupId, wrongful: lost.filter((u) => wanted.has(u)) }).toEqual({ groupId, wrongful: [] });
+  }
+}
+
+const membership = () =>
+  new Map(
+    state()
+      .listGroups()
+      .map((g) => [g.id, state().groupMembers(g.id)]),
+  );
+
+it('reads the listing again after an empty page in mid-listing, and converges without a wrongful removal', async () => {
+  const before = membership();
+  state().resetCalls();
+  state().applyFaults({ usersPage: { pageNumber: 4, variant: 'empty' } });
+  const result = await rec.run({ mode: 'apply', rules: rulesFor(rec.emulator) });
+  expect(result.status).toBe('completed');
+  expectNoWrongfulRemoval(before);
+  for (const [groupId, want] of expectedMembers(rec.emulator)) {
+    expect(state().groupMembers(groupId).slice().sort()).toEqual(want);
+  }
+  // Two listing rounds: the first did not add up.
+  expect(state().callsReport().counts['GET /api/v2/users']).toBe(2 * (1_000 / PAGE));
+});
+
+it('survives users deleted and created while it pages, removing nobody who is still an active match', async () => {
+  // Put the org out of line again, then let the directory change under the listing.
+  const [groupId, want] = [...expectedMembers(rec.emulator)][0];
+  state().applyFaults({ concurrentEdit: { groupId, removeUserIds: want.slice(0, 5) } });
+  const before = membership();
+  state().applyFaults({ usersDrift: { afterPage: 3, deleteCount: 2, createCount: 1 } });
+  const result = await rec.run({ mode: 'apply', rules: rulesFor(rec.emulator) });
+  expect(result.status).toBe('completed');
+  expectNoWrongfulRemoval(before);
+  for (const [id, members] of expectedMembers(rec.emulator)) {
+    expect(state().groupMembers(id).slice().sort()).toEqual(members);
+  }
+});
+
+it('stops with nothing written when Genesys refuses pages past a result window', async () => {
+  const [groupId, want] = [...expectedMembers(rec.emulator)][1];
+  state().applyFaults({ concurrentEdit: { groupId, removeUserIds: want.slice(0, 3) } });
+  state().configure({ activeResultWindow: 500 });
+  state().resetCalls();
+  try {
+    const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
+    const result = await handle.result();
+    expect(result.status).toBe('aborted');
+    expect(result.error).toMatch(/refused users page 6 \(HTTP 400\) after 500 users/);
+    expect(writes()).toBe(0);
+    const aborted = (await entriesOf(handle.workflowId)).find((e) => e.type === 'run.aborted');
+    expect(aborted).toMatchObject({ reason: 'SnapshotInconsistent' });
+  } finally {
+    state().configure({ activeResultWindow: 0 });
+  }
+});
+
+it('waits for a human when a group that grants roles would change, even with requireApproval: never', async () => {
+  const [groupId] = [...expectedMembers(rec.emulator)][1];
+  state().grantGroupRole(groupId, 'Supervisor');
+  state().resetCalls();
+  const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
+  const status = await waitFor(
+    () => handle.query(statusQuery),
+    (s) => s.awaitingApproval,
+  );
+  expect(status.approvalReasons.join('\n')).toMatch(/grants roles.*Supervisor/);
+  expect(writes()).toBe(0);
+  const plan = (await entriesOf(handle.workflowId)).find((e) => e.type === 'plan.created');
+  expect(String(plan?.failsafesTripped)).toMatch(/Supervisor/);
+  await handle.terminate('test done');
+});
+
+it('waits for a human when active users fell by more than the shrink guard since the last completed run', async () => {
+  const users = state()
+    .listUsers()
+    .filter((u) => u.state === 'active');
+  for (const u of users.slice(0, 150)) state().deleteUser(u.id); // 15 % > the default 10 %
+  const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
+  const status = await waitFor(
+    () => handle.query(statusQuery),
+    (s) => s.awaitingApproval,
+  );
+  expect(status.approvalReasons.join('\n')).toMatch(/active users/i);
+  expect(status.failsafesTripped?.join('\n')).toMatch(/maxActiveUsersDropRatio/);
+  await handle.terminate('test done');
+});
