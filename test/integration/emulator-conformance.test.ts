@@ -282,6 +282,8 @@ describe('Genesys emulator conformance (official SDK)', () => {
         type: 'official',
         visibility: 'public',
         rulesVisible: true,
+        // Roles can be granted only to groups with roles enabled (reference §3.2); here: the groups given grants.
+        rolesEnabled: false,
         dateModified: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
         state: 'active',
         selfUri: `/api/v2/groups/${group.id}`,
