@@ -335,3 +335,47 @@ async function waitForPending(handle: WorkflowHandle, activityType: string, time
     await sleep(50);
   }
 }
+
+describe('a 429 storm with repeated worker kills', () => {
+  let rec: Reconciler;
+
+  beforeAll(async () => {
+    rec = await startReconciler(temporal, { emulator: { users: 2_000, groups: 6, seed: 35 } });
+  });
+  afterAll(async () => {
+    await stopWorkers();
+    await rec?.stop();
+  });
+
+  it('converges every group, none failed, each change recorded once: throttling never uses up a run', async () => {
+    const state = rec.emulator.state;
+    const expected = expectedMembers(rec.emulator);
+    for (const [groupId, want] of [...expected].slice(0, 3)) {
+      state.applyFaults({ concurrentEdit: { groupId, removeUserIds: want.slice(0, 80) } });
+    }
+    const before = new Map(state.listGroups().map((g) => [g.id, state.groupMembers(g.id)]));
+    const changes = changeKeys(before, expected);
+    const taskQueue = temporal.taskQueue('crash-storm');
+    state.resetCalls();
+    // Hundreds of 429s on every group read and write, each asking for a 1 s wait.
+    state.applyFaults({ rateLimitBurst: { count: 400, retryAfterSeconds: 1, pathPrefix: '/api/v2/groups/' } });
+    let worker = await spawnWorker(rec, taskQueue);
+    const handle = await startRun(rec, taskQueue, { concurrency: 3, activityHeartbeatTimeout: '5s' });
+    for (let kill = 0; kill < 3; kill++) {
+      await sleep(4_000);
+      await worker.kill();
+      worker = await spawnWorker(rec, taskQueue);
+    }
+    const result = await handle.result();
+    await worker.stop();
+    state.clearFaults();
+
+    expect(result.status).toBe('completed');
+    expect(result.totals.failedGroups).toBe(0);
+    const throttled = state.callsReport().rateLimited?.total ?? 0;
+    expect(throttled).toBeGreaterThanOrEqual(100);
+    await expectExactlyOnce(rec, handle.workflowId, changes);
+    expectNoDuplicateWrites(rec);
+    console.log(`429 storm: ${throttled} answers of 429, 3 worker kills; ${changes.length} changes applied once`);
+  });
+});
