@@ -14,6 +14,7 @@
  *   for `approveRoleGrantingGroups`).
  */
 import { z } from 'zod';
+import { strictObject } from './strict-object';
 import { MAX_APPROVAL_TIMEOUT_MS, parseDuration } from './duration';
 
 /** When a run must wait for a human. */
@@ -111,25 +112,6 @@ export function resolveFailsafeSettings(policy: Partial<FailsafeSettings>): Fail
     if (value !== undefined) (resolved as Record<string, unknown>)[key] = value;
   }
   return resolved;
-}
-
-function plural(word: string, count: number): string {
-  return count === 1 ? word : `${word}s`;
-}
-
-function quoteList(items: readonly string[]): string {
-  return items.map((item) => `'${item}'`).join(', ');
-}
-
-// Same wording as the rest of the rules file (rules-schema.ts): unknown keys are listed with what is allowed.
-function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown ${plural('key', issue.keys.length)} ${quoteList(issue.keys)} (allowed: ${allowed})`
-        : undefined,
-  });
 }
 
 const durationSchema = z.string().transform((text, ctx) => {

@@ -6,6 +6,7 @@
  * easy to switch over and is plain JSON, so it can be passed into workflow code and hashed.
  */
 import { z } from 'zod';
+import { plural, quoteList, strictObject } from './strict-object';
 import { type Matcher, parseMatcher } from './matcher';
 import { findNestingCycle, formatCycle, longestNestingChain, MAX_NESTING_CHAIN } from './nesting-cycle';
 import { type Policy, policySchema } from './policy-schema';
@@ -118,25 +119,6 @@ const TYPE_NAMES: Record<string, string> = {
   array: 'a list',
   object: 'an object',
 };
-
-function plural(word: string, count: number): string {
-  return count === 1 ? word : `${word}s`;
-}
-
-function quoteList(items: readonly string[]): string {
-  return items.map((item) => `'${item}'`).join(', ');
-}
-
-/** A strict object whose unknown-key error also lists what is allowed there. */
-function strictObject<T extends z.core.$ZodLooseShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown ${plural('key', issue.keys.length)} ${quoteList(issue.keys)} (allowed: ${allowed})`
-        : undefined,
-  });
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
