@@ -4,6 +4,7 @@
  */
 import {
   approve,
+  DecisionRefusedError,
   describeRun,
   getFullPlan,
   getStatus,
@@ -81,13 +82,14 @@ describe('typed client', () => {
     );
     expect(awaitingList.find((r) => r.workflowId === run.workflowId)?.planDigest).toBe(waiting.planDigest);
 
-    await approve(client, run.workflowId, { by: 'mallory', planDigest: 'not-the-digest' });
-    const refused = await waitFor(
-      () => getStatus(client, run.workflowId),
-      (s) => s.refusedApprovals.length === 1,
+    // Approvals are Updates: the run refuses another digest at once, to the caller, and keeps waiting.
+    await expect(approve(client, run.workflowId, { by: 'mallory', planDigest: 'not-the-digest' })).rejects.toThrow(
+      new DecisionRefusedError(
+        `plan digest not-the-digest is not the digest of the plan awaiting approval (${waiting.planDigest})`,
+      ),
     );
+    const refused = await getStatus(client, run.workflowId);
     expect(refused.awaitingApproval).toBe(true);
-    expect(refused.refusedApprovals[0]).toMatchObject({ by: 'mallory', planDigest: 'not-the-digest' });
 
     await approve(client, run.workflowId, { by: 'alice', planDigest: waiting.planDigest!, comment: 'CHG-1' });
     const result = await waitForResult(client, run.workflowId);
