@@ -17,7 +17,7 @@ import { toDirectoryFailure } from './failures';
 import { loadRules } from './rules-source';
 import type { EffectivePolicy, PrepareRunInput, PrepareRunResult, ResolvedTarget } from './types';
 
-const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_CONCURRENCY = 16;
 
 export function makePrepareRun(deps: ActivityDeps) {
   return async function prepareRun({ ctx, input }: PrepareRunInput): Promise<PrepareRunResult> {

@@ -24,7 +24,7 @@ Environment (secrets are read here, on the worker, and never enter workflow inpu
   GCSYNC_DATA_DIR, AUDIT_FILE        local folder / JSONL audit file (default ./.gcsync/...)
   SCIM_BASE_URL, SCIM_TOKEN (or SCIM_TOKEN_FILE), SCIM_CHUNK_SIZE   IdP notifications (off when unset)
   GCSYNC_RULES_DIR                   rulesRef paths must lie inside this folder (recommended in production)
-  GCSYNC_APPLY_CONCURRENCY           groups applied at once (default 8)
+  GCSYNC_APPLY_CONCURRENCY           groups applied at once (default 16)
   GCSYNC_READ_CONCURRENCY            directory reads in flight per activity (default 8)
 
 If Temporal is unreachable at start, the worker retries the connection (1 s doubling to 30 s) and logs each
