@@ -120,6 +120,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
       removed: result.removed.length,
       appliedRef: ref.ref,
       conflictsResolved: conflicts,
+      scimEnabled: deps.scim !== undefined,
     };
 
     /**

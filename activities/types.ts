@@ -149,6 +149,8 @@ export interface ApplyGroupResult {
   /** Ref of the applied deltas (for the SCIM notification). */
   appliedRef: string;
   conflictsResolved: number;
+  /** Whether the worker notifies an IdP (SCIM configured); `false` lets the workflow skip `notifyScim`. */
+  scimEnabled?: boolean;
 }
 
 export interface NotifyScimInput {

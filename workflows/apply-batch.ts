@@ -78,6 +78,40 @@ export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOut
     await parent.signal(groupsDoneSignal, unsent.splice(0));
   };
 
+  /** Tells the IdP what was applied; a failure is recorded and audited, never a failure of the group. */
+  async function notify(target: ChangedGroup, appliedRef: string): Promise<GroupOutcome['scim']> {
+    try {
+      const scim = await notifyScim({
+        ctx: input.ctx,
+        groupId: target.groupId,
+        groupName: target.groupName,
+        idpGroupId: target.idpGroupId,
+        appliedRef,
+      });
+      return scim.status;
+    } catch (err) {
+      // The Genesys change stands; the IdP notification failure is recorded (and audited by the activity).
+      log.warn('SCIM notification failed', { groupId: target.groupId, error: describe(err) });
+      // Same id as the activity's own record of a rejected notification, so each failure is audited once.
+      await recordAudit([
+        {
+          type: 'scim.notify',
+          id: `${input.ctx.workflowId}/${input.ctx.runId}/scim/${target.groupId}/failed`,
+          workflowId: input.ctx.workflowId,
+          runId: input.ctx.runId,
+          at: new Date().toISOString(),
+          groupId: target.groupId,
+          groupName: target.groupName,
+          idpGroupId: target.idpGroupId,
+          ops: 0,
+          outcome: 'failed',
+          error: describe(err),
+        },
+      ]);
+      return 'failed';
+    }
+  }
+
   async function applyOne(target: ChangedGroup): Promise<void> {
     const outcome: GroupOutcome = {
       groupId: target.groupId,
@@ -95,36 +129,8 @@ export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOut
       });
       outcome.added = applied.added;
       outcome.removed = applied.removed;
-      try {
-        const scim = await notifyScim({
-          ctx: input.ctx,
-          groupId: target.groupId,
-          groupName: target.groupName,
-          idpGroupId: target.idpGroupId,
-          appliedRef: applied.appliedRef,
-        });
-        outcome.scim = scim.status;
-      } catch (err) {
-        // The Genesys change stands; the IdP notification failure is recorded (and audited by the activity).
-        outcome.scim = 'failed';
-        log.warn('SCIM notification failed', { groupId: target.groupId, error: describe(err) });
-        // Same id as the activity's own record of a rejected notification, so each failure is audited once.
-        await recordAudit([
-          {
-            type: 'scim.notify',
-            id: `${input.ctx.workflowId}/${input.ctx.runId}/scim/${target.groupId}/failed`,
-            workflowId: input.ctx.workflowId,
-            runId: input.ctx.runId,
-            at: new Date().toISOString(),
-            groupId: target.groupId,
-            groupName: target.groupName,
-            idpGroupId: target.idpGroupId,
-            ops: 0,
-            outcome: 'failed',
-            error: describe(err),
-          },
-        ]);
-      }
+      // No IdP configured on the workers: no notification activity to schedule (half the apply phase's tasks).
+      outcome.scim = applied.scimEnabled === false ? 'off' : await notify(target, applied.appliedRef);
     } catch (err) {
       outcome.failed = true;
       outcome.error = describe(err);
