@@ -306,11 +306,33 @@ export function makePlanActivities(deps: ActivityDeps) {
     return found;
   }
 
+  /**
+   * Loads the snapshot's users. Role, skill and location entries repeat across users (200,000 users with 10 skills
+   * each hold 2,000,000 entries but a few thousand distinct ones), so equal entries are shared: memory stays
+   * proportional to users, not to users × attributes.
+   */
   async function loadUsers(usersRef: string, pause: () => Promise<void>): Promise<DirectoryUser[]> {
     const manifest = await deps.blobs.get<UsersManifest>(usersRef);
+    const shared = new Map<string, unknown>();
+    const intern = <T>(value: T): T => {
+      const key = JSON.stringify(value);
+      const known = shared.get(key) as T | undefined;
+      if (known !== undefined) return known;
+      shared.set(key, value);
+      return value;
+    };
     const users: DirectoryUser[] = [];
     for (const page of manifest.pages) {
-      for (const user of (await deps.blobs.get<StoredUsersPage>(page)).users) users.push(user);
+      for (const user of (await deps.blobs.get<StoredUsersPage>(page)).users) {
+        user.roles = intern(user.roles.map(intern));
+        user.skills = intern(user.skills.map(intern));
+        user.locations = intern(user.locations.map(intern));
+        if (user.divisionId !== undefined) user.divisionId = intern(user.divisionId);
+        if (user.divisionName !== undefined) user.divisionName = intern(user.divisionName);
+        if (user.department !== undefined) user.department = intern(user.department);
+        if (user.title !== undefined) user.title = intern(user.title);
+        users.push(user);
+      }
       await pause();
     }
     return users;
