@@ -7,6 +7,8 @@ import { heartbeat } from '@temporalio/activity';
 import { parseDuration } from '../src/core/duration';
 import { resolveGroupRefs } from '../src/core/group-refs';
 import { resolveFailsafeSettings } from '../src/core/policy-schema';
+import { findRoleFeedbackLoops, type RoleFeedbackLoop, type RoleGrant } from '../src/core/role-grants';
+import { attributeSelectors } from '../src/core/selector-walk';
 import { rulesNeedExpand } from '../src/core/rules-expand';
 import type { RulesDocument } from '../src/core/rules-schema';
 import { RulesValidationError } from '../src/core/rules-validate';
@@ -63,6 +65,8 @@ export function makePrepareRun(deps: ActivityDeps) {
 
     const versions = new Map(groups.map((g) => [g.id, g.version]));
     const rolesEnabled = new Map(groups.map((g) => [g.id, g.rolesEnabled]));
+    const loops = await roleFeedbackLoops(doc, resolution.resolved, rolesEnabled, deps);
+    if (loops.length) return { ok: false, kind: 'invalid-rules', message: loops.map((l) => l.message).join('; ') };
     const targetKeys = new Set(wanted.map((key) => byKeyOrId.get(key) ?? key));
     const rulesByKey = new Map(doc.groups.map((g) => [g.group, g]));
     const targets: ResolvedTarget[] = resolution.resolved
@@ -106,4 +110,31 @@ function effectivePolicy(doc: RulesDocument, input: ReconcileInput, deps: Activi
     approvalTimeoutMs: parseDuration(o.approvalTimeout ?? doc.policy.approvalTimeout),
     concurrency: Math.max(1, o.concurrency ?? deps.defaultConcurrency ?? DEFAULT_CONCURRENCY),
   };
+}
+
+/**
+ * Rules whose `role` selector names a role their own group (or a group including it) grants: joining the group would
+ * change whether the rule selects the member. Grants are read only when the rules select on roles at all, and only
+ * for groups whose listing entry does not already say roles are off.
+ */
+async function roleFeedbackLoops(
+  doc: RulesDocument,
+  resolved: readonly { key: string; groupId: string }[],
+  rolesEnabled: ReadonlyMap<string, boolean | undefined>,
+  deps: ActivityDeps,
+): Promise<RoleFeedbackLoop[]> {
+  const read = deps.directory.getRoleGrants?.bind(deps.directory);
+  const selectsOnRoles = doc.groups.some((rule) => attributeSelectors(rule).some((s) => s.selector.kind === 'role'));
+  if (!read || !selectsOnRoles) return [];
+  const grants: Record<string, RoleGrant[]> = {};
+  for (const { groupId } of resolved) {
+    if (rolesEnabled.get(groupId) === false) continue;
+    try {
+      grants[groupId] = await read(groupId);
+    } catch (err) {
+      throw toDirectoryFailure(err, `reading the role grants of group ${groupId}`);
+    }
+    heartbeat({ phase: 'role grants' });
+  }
+  return findRoleFeedbackLoops(doc, grants, Object.fromEntries(resolved.map((r) => [r.key, r.groupId])));
 }

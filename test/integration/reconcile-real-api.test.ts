@@ -129,3 +129,21 @@ it('waits for a human when active users fell by more than the shrink guard since
   expect(status.failsafesTripped?.join('\n')).toMatch(/maxActiveUsersDropRatio/);
   await handle.terminate('test done');
 });
+
+it('refuses a rule whose role selector names a role its own group grants (a feedback loop), before writing', async () => {
+  const [groupId] = [...expectedMembers(rec.emulator)][1]; // granted Supervisor above
+  const name = state().getGroup(groupId)!.name;
+  state().resetCalls();
+  const rules = [
+    'version: 1',
+    'groups:',
+    `  - group: ${JSON.stringify(name)}`,
+    '    include: { role: Supervisor }',
+    '',
+  ];
+  const result = await rec.run({ mode: 'apply', rules: rules.join('\n') });
+  expect(result.status).toBe('aborted');
+  expect(result.error).toMatch(/role feedback loop/);
+  expect(result.error).toContain('Supervisor');
+  expect(writes()).toBe(0);
+});
