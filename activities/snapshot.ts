@@ -62,9 +62,15 @@ interface UsersCursor {
 interface PageDigest {
   meta: PageMeta;
   ids: string[];
+  /** Users the `state=active` listing returned without `state: active` (missing or other): unusable data. */
+  notActive: number;
 }
 
-const digestOf = (page: StoredUsersPage): PageDigest => ({ meta: page.meta, ids: page.users.map((u) => u.id) });
+const digestOf = (page: StoredUsersPage): PageDigest => ({
+  meta: page.meta,
+  ids: page.users.map((u) => u.id),
+  notActive: page.users.filter((u) => u.state !== 'active').length,
+});
 
 /** Listing rounds before the run fails closed on a listing that does not add up. */
 export const MAX_LISTING_ROUNDS = 3;
@@ -82,6 +88,11 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
       const cursor = resumed?.nextPage && (resumed.round ?? 1) === round ? resumed : undefined;
       const listing = await listOnce(round, cursor);
       const check = checkListing(listing.metas, pageSize, listing.distinct);
+      // Planning treats a user that is not `active` as gone: a listing of active users that says otherwise (or says
+      // nothing) would remove them all, so it is a problem like any other.
+      if (listing.notActive > 0) {
+        check.problems.push(`${listing.notActive} user(s) in the active-users listing are not marked active`);
+      }
       if (check.problems.length === 0) {
         const manifest: UsersManifest = { pages: listing.keys, count: listing.distinct, rounds: round };
         const stored = await deps.blobs.put(blobKeys.usersManifest(ctx), manifest);
@@ -107,7 +118,7 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
     async function listOnce(
       round: number,
       cursor: UsersCursor | undefined,
-    ): Promise<{ metas: PageMeta[]; keys: string[]; distinct: number }> {
+    ): Promise<{ metas: PageMeta[]; keys: string[]; distinct: number; notActive: number }> {
       // Only each page's meta and ids are kept here: the users themselves are in the store (memory O(ids)).
       const stored = new Map<number, PageDigest>();
       for (let page = 1; cursor && page < cursor.nextPage; page++) {
@@ -133,13 +144,15 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
       const metas: PageMeta[] = [];
       const keys: string[] = [];
       const ids = new Set<string>();
+      let notActive = 0;
       for (let page = 1; page <= pageCount; page++) {
-        const { meta, ids: pageIds } = stored.get(page)!;
-        metas.push(meta);
+        const digest = stored.get(page)!;
+        metas.push(digest.meta);
         keys.push(blobKeys.usersPage(ctx, page, round));
-        for (const id of pageIds) ids.add(id);
+        for (const id of digest.ids) ids.add(id);
+        notActive += digest.notActive;
       }
-      return { metas, keys, distinct: ids.size };
+      return { metas, keys, distinct: ids.size, notActive };
     }
 
     async function fetchPage(page: number, round: number): Promise<StoredUsersPage> {

@@ -130,6 +130,15 @@ describe('snapshotUsers', () => {
     expect(directory.calls.pages).toBe(4 * MAX_LISTING_ROUNDS);
   });
 
+  it('fails closed when the active-users listing returns users without state active', async () => {
+    const directory = new ScriptedDirectory(35);
+    for (const u of directory.users.slice(0, 3)) delete u.state;
+    const { snapshotUsers } = makeSnapshotActivities(depsFor(directory));
+    const failure = await failureOf(new MockActivityEnvironment().run(snapshotUsers, { ctx, expand: [] }));
+    expect(failure.type).toBe('SnapshotInconsistent');
+    expect(failure.message).toContain('3 user(s) in the active-users listing are not marked active');
+  });
+
   it('never takes a late 400 for the end of the list', async () => {
     const directory = new ScriptedDirectory(35);
     directory.listUsersPage = async (pageNumber: number, pageSize: number) => {
