@@ -99,6 +99,10 @@ async function main(): Promise<void> {
       DATABASE_URL: '',
       SCIM_BASE_URL: '',
       GCSYNC_METRICS_ADDRESS: '',
+      // `BENCH_WORKER_HEAP_MB=N` caps the worker's V8 heap (e.g. to see whether a peak RSS is live data or garbage).
+      ...(process.env.BENCH_WORKER_HEAP_MB
+        ? { NODE_OPTIONS: `--max-old-space-size=${process.env.BENCH_WORKER_HEAP_MB}` }
+        : {}),
     };
     log('starting gcsync worker (child process)');
     const workerLog = join(dir, 'worker.log');
