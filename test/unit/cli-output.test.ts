@@ -2,7 +2,7 @@ import type { PlanGroupSummary, ReconcileResult, RunStatus } from '../../workflo
 import type { RunDescription } from '../../src/client/reconciliation-client';
 import { formatApprovalHelp } from '../../src/cli/output/approval-help';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, planExitCode, runExitCode } from '../../src/cli/output/exit-codes';
-import { formatPlanDiff, formatPlanTotals, planDiffTotals } from '../../src/cli/output/plan-diff';
+import { formatGate, formatPlanDiff, formatPlanTotals, planDiffTotals } from '../../src/cli/output/plan-diff';
 import { formatResult, formatRunDescription, formatRunList } from '../../src/cli/output/run-report';
 import { formatFields, formatTable } from '../../src/cli/output/table';
 
@@ -214,5 +214,27 @@ describe('approval help', () => {
   it('names a non-default namespace for the temporal CLI', () => {
     const text = formatApprovalHelp(status({}), { workflowId: 'w', namespace: 'identity' });
     expect(text).toContain('temporal workflow signal --namespace identity --workflow-id w');
+  });
+});
+
+describe('formatGate', () => {
+  it("says whether gcsync run would wait for approval, the gate's reasons, and the warnings", () => {
+    expect(
+      formatGate({
+        approvalRequired: true,
+        approvalReasons: ['group Support would lose 36 of 98 members (36.7% > 20%)'],
+        warnings: ["groups[1].include.role (role = Supervsor) in 'Leads' matches no active user"],
+      }),
+    ).toBe(
+      [
+        'gcsync run would wait for approval:',
+        '  - group Support would lose 36 of 98 members (36.7% > 20%)',
+        'Warnings:',
+        "  - groups[1].include.role (role = Supervsor) in 'Leads' matches no active user",
+      ].join('\n'),
+    );
+    expect(formatGate({ approvalRequired: false, approvalReasons: [], warnings: [] })).toBe(
+      'gcsync run would apply this plan without waiting for approval (no threshold or failsafe trips).',
+    );
   });
 });

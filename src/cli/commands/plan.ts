@@ -3,10 +3,10 @@
  * `--detailed-exitcode`, 0 = in sync, 2 = changes.
  */
 import type { Command } from 'commander';
-import type { PlanGroupSummary, ReconcileResult } from '../../../workflows/messages';
-import { getFullPlan, startReconciliation, type StartedRun } from '../../client/reconciliation-client';
+import type { PlanGroupSummary, ReconcileResult, RunStatus } from '../../../workflows/messages';
+import { getFullPlan, getStatus, startReconciliation, type StartedRun } from '../../client/reconciliation-client';
 import { EXIT_CHANGES, EXIT_OK, planExitCode } from '../output/exit-codes';
-import { formatPlanDiff, planDiffTotals } from '../output/plan-diff';
+import { formatGate, formatPlanDiff, planDiffTotals } from '../output/plan-diff';
 import { printJson, printNote, printText } from '../output/print';
 import { cliActor, hintIfSlow, withTemporalClient } from './client-session';
 import { followRun } from './follow-run';
@@ -65,7 +65,10 @@ export async function runPlan(opts: PlanOptions): Promise<number> {
       stop: () => slow.cancel(),
     });
     const groups = result.status === 'aborted' ? [] : (await getFullPlan(client, run.workflowId)).groups;
-    report(run, result, groups, opts.json);
+    // The gate's own decision for this plan: what `gcsync run` would do with it, and why.
+    const status =
+      result.status === 'aborted' ? undefined : await getStatus(client, run.workflowId).catch(() => undefined);
+    report(run, result, groups, status, opts.json);
     return planCommandExitCode(result, opts.detailedExitcode === true);
   });
 }
@@ -79,7 +82,13 @@ export function planCommandExitCode(result: Pick<ReconcileResult, 'status'>, det
   return code === EXIT_CHANGES && !detailed ? EXIT_OK : code;
 }
 
-function report(run: StartedRun, result: ReconcileResult, groups: PlanGroupSummary[], json?: boolean): void {
+function report(
+  run: StartedRun,
+  result: ReconcileResult,
+  groups: PlanGroupSummary[],
+  status: RunStatus | undefined,
+  json?: boolean,
+): void {
   if (json) {
     printJson({
       ...run,
@@ -87,6 +96,14 @@ function report(run: StartedRun, result: ReconcileResult, groups: PlanGroupSumma
       planId: result.planId,
       planDigest: result.planDigest,
       totals: planDiffTotals(groups),
+      ...(status
+        ? {
+            approvalRequired: status.approvalRequired,
+            approvalReasons: status.approvalReasons,
+            warnings: status.warnings ?? [],
+            failsafesTripped: status.failsafesTripped ?? [],
+          }
+        : {}),
       groups,
       ...(result.error ? { error: result.error } : {}),
     });
@@ -97,5 +114,6 @@ function report(run: StartedRun, result: ReconcileResult, groups: PlanGroupSumma
     return;
   }
   printText(formatPlanDiff(groups));
+  if (status && result.status === 'planned') printText(`\n${formatGate(status)}`);
   if (result.planDigest) printNote(`Plan digest ${result.planDigest}`);
 }

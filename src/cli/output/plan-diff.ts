@@ -1,5 +1,5 @@
 /** The plan as a per-group diff (adds, removes, unchanged) with totals, for `gcsync plan`. */
-import type { PlanGroupSummary } from '../../../workflows/messages';
+import type { PlanGroupSummary, RunStatus } from '../../../workflows/messages';
 import { plural } from './plural';
 import { formatTable } from './table';
 
@@ -95,6 +95,24 @@ export function formatPlanMembers(groups: readonly PlanGroupSummary[]): string {
     blocks.push(lines.join('\n'));
   }
   return blocks.join('\n');
+}
+
+/**
+ * What `gcsync run` would do with this plan, from the gate's own decision, and the warnings an approver should see:
+ *
+ * ```
+ * gcsync run would wait for approval:
+ *   - group Support would lose 36 of 98 members (36.7% > 20%)
+ * Warnings:
+ *   - groups[2].include.role (role = Supervsor) in 'Leads' matches no active user
+ * ```
+ */
+export function formatGate(status: Pick<RunStatus, 'approvalRequired' | 'approvalReasons' | 'warnings'>): string {
+  const lines = status.approvalRequired
+    ? ['gcsync run would wait for approval:', ...status.approvalReasons.map((r) => `  - ${r}`)]
+    : ['gcsync run would apply this plan without waiting for approval (no threshold or failsafe trips).'];
+  if (status.warnings?.length) lines.push('Warnings:', ...status.warnings.map((w) => `  - ${w}`));
+  return lines.join('\n');
 }
 
 function who(m: { id: string; name?: string; email?: string }): string {
