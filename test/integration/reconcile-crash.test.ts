@@ -63,6 +63,22 @@ async function spawnWorker(rec: Reconciler, taskQueue: string, extra: Record<str
   return worker;
 }
 
+/**
+ * A reconciler (emulator seeded with `emulator`) for the enclosing `describe`; stopped after its worker processes,
+ * before the emulator they talk to goes away.
+ */
+function useReconciler(emulator: { users: number; groups: number; seed: number }): () => Reconciler {
+  let rec: Reconciler | undefined;
+  beforeAll(async () => {
+    rec = await startReconciler(temporal, { emulator });
+  });
+  afterAll(async () => {
+    await stopWorkers();
+    await rec?.stop();
+  });
+  return () => rec!;
+}
+
 async function startRun(rec: Reconciler, taskQueue: string, overrides: ReconcileInput['overrides'] = {}) {
   return temporal.client.workflow.start(reconcileGroups, {
     taskQueue,
@@ -144,14 +160,10 @@ describe('a worker killed mid-snapshot', () => {
   const PAGE_SIZE = 50;
   const USERS = 3_000;
   const LATENCY_MS = 60;
+  const reconciler = useReconciler({ users: USERS, groups: 6, seed: 31 });
   let rec: Reconciler;
-
-  beforeAll(async () => {
-    rec = await startReconciler(temporal, { emulator: { users: USERS, groups: 6, seed: 31 } });
-  });
-  afterAll(async () => {
-    await stopWorkers(); // before the emulator they talk to goes away
-    await rec?.stop();
+  beforeAll(() => {
+    rec = reconciler();
   });
 
   it('resumes the users listing from the last heartbeat and applies every change exactly once', async () => {
@@ -229,14 +241,10 @@ it('refuses an activityHeartbeatTimeout outside 1s..5m before reading or writing
 
 describe('a worker killed mid-apply', () => {
   const LATENCY_MS = 100;
+  const reconciler = useReconciler({ users: 3_000, groups: 8, seed: 32 });
   let rec: Reconciler;
-
-  beforeAll(async () => {
-    rec = await startReconciler(temporal, { emulator: { users: 3_000, groups: 8, seed: 32 } });
-  });
-  afterAll(async () => {
-    await stopWorkers(); // before the emulator they talk to goes away
-    await rec?.stop();
+  beforeAll(() => {
+    rec = reconciler();
   });
 
   it('resumes each group where the writes stopped and records every change exactly once', async () => {
@@ -289,14 +297,10 @@ describe('a worker killed mid-apply', () => {
 });
 
 describe('a worker killed while planning', () => {
+  const reconciler = useReconciler({ users: 500, groups: 4, seed: 34 });
   let rec: Reconciler;
-
-  beforeAll(async () => {
-    rec = await startReconciler(temporal, { emulator: { users: 500, groups: 4, seed: 34 } });
-  });
-  afterAll(async () => {
-    await stopWorkers();
-    await rec?.stop();
+  beforeAll(() => {
+    rec = reconciler();
   });
 
   it('resumes within a minute (planning heartbeats; no 30-minute start-to-close wait)', async () => {
@@ -337,14 +341,10 @@ async function waitForPending(handle: WorkflowHandle, activityType: string, time
 }
 
 describe('a 429 storm with repeated worker kills', () => {
+  const reconciler = useReconciler({ users: 2_000, groups: 6, seed: 35 });
   let rec: Reconciler;
-
-  beforeAll(async () => {
-    rec = await startReconciler(temporal, { emulator: { users: 2_000, groups: 6, seed: 35 } });
-  });
-  afterAll(async () => {
-    await stopWorkers();
-    await rec?.stop();
+  beforeAll(() => {
+    rec = reconciler();
   });
 
   it('converges every group, none failed, each change recorded once: throttling never uses up a run', async () => {
@@ -381,14 +381,10 @@ describe('a 429 storm with repeated worker kills', () => {
 });
 
 describe('a worker killed mid-apply at 20,000 users and 200 groups', () => {
+  const reconciler = useReconciler({ users: 20_000, groups: 200, seed: 36 });
   let rec: Reconciler;
-
-  beforeAll(async () => {
-    rec = await startReconciler(temporal, { emulator: { users: 20_000, groups: 200, seed: 36 } });
-  });
-  afterAll(async () => {
-    await stopWorkers();
-    await rec?.stop();
+  beforeAll(() => {
+    rec = reconciler();
   });
 
   it('converges every group with no audit entry lost or duplicated and no write sent twice', async () => {
