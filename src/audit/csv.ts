@@ -1,5 +1,5 @@
 /** CSV rendering of audit entries for spreadsheets: a fixed set of common columns plus the rest as JSON. */
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../core/canonical-json';
 import type { AuditEntry } from './entry';
 
 /** Columns of the CSV export, in order. `details` holds every other field as canonical JSON. */

@@ -7,7 +7,7 @@
  * stored entries breaks the chain and {@link verifyChain} reports where.
  */
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../core/canonical-json';
 
 /**
  * Fields every audit event carries. Each event type below names the fields the sinks require and type-check; any

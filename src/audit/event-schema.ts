@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { AuditEvent } from './entry';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../core/canonical-json';
 import { AuditValidationError } from './errors';
 import { findSecretLookingFields } from './secret-guard';
 

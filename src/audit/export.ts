@@ -1,7 +1,7 @@
 /** Streaming export of the audit log for auditors (`gcsync audit export`). */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../core/canonical-json';
 import { csvHeader, csvRow } from './csv';
 import type { AuditSink } from './sink';
 

@@ -1,5 +1,5 @@
 /** Public API of the audit module: event model, sinks, verification and export. */
-export { canonicalJson } from './canonical-json';
+export { canonicalJson } from '../core/canonical-json';
 export * from './entry';
 export { AuditCorruptionError, AuditValidationError } from './errors';
 export { validateAuditEvents } from './event-schema';

@@ -8,7 +8,7 @@
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { lock } from 'proper-lockfile';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../core/canonical-json';
 import { sealBatch } from './chain';
 import type { AuditEntry, AuditEvent } from './entry';
 import { AuditCorruptionError } from './errors';

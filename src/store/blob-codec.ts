@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
-import { canonicalJson } from '../audit/canonical-json';
+import { canonicalJson } from '../core/canonical-json';
 
 const gzip = promisify(gzipCb);
 const gunzip = promisify(gunzipCb);

@@ -1,7 +1,7 @@
 import { appendFile, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { canonicalJson } from '../../src/audit/canonical-json';
+import { canonicalJson } from '../../src/core/canonical-json';
 import { sealBatch } from '../../src/audit/chain';
 import { EMPTY_HEAD } from '../../src/audit/entry';
 import { AuditCorruptionError } from '../../src/audit/errors';

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { canonicalJson } from '../../src/audit/canonical-json';
+import { canonicalJson } from '../../src/core/canonical-json';
 import { openBlobStore, type BlobStore } from '../../src/store/blob-store';
 import { BlobIntegrityError, BlobNotFoundError } from '../../src/store/errors';
 import { LocalBlobStore } from '../../src/store/local-blob-store';

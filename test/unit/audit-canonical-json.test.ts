@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../src/audit/canonical-json';
+import { canonicalJson } from '../../src/core/canonical-json';
 
 describe('canonicalJson', () => {
   it('sorts keys at every depth and emits no whitespace', () => {

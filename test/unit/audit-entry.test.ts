@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../src/audit/canonical-json';
+import { canonicalJson } from '../../src/core/canonical-json';
 import { sealBatch } from '../../src/audit/chain';
 import {
   computeEntryHash,

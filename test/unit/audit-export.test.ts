@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { csvCell, csvRow, CSV_COLUMNS } from '../../src/audit/csv';
 import { exportAudit } from '../../src/audit/export';
 import { MemoryAuditSink } from '../../src/audit/memory-sink';
-import { canonicalJson } from '../../src/audit/canonical-json';
+import { canonicalJson } from '../../src/core/canonical-json';
 import type { AuditEvent } from '../../src/audit/entry';
 
 function events(count: number): AuditEvent[] {

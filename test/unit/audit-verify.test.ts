@@ -1,4 +1,4 @@
-import { canonicalJson } from '../../src/audit/canonical-json';
+import { canonicalJson } from '../../src/core/canonical-json';
 import { sealBatch } from '../../src/audit/chain';
 import { computeEntryHash, EMPTY_HEAD, type AuditEntry, type AuditEvent } from '../../src/audit/entry';
 import { AuditCorruptionError } from '../../src/audit/errors';
