@@ -16,7 +16,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { readRulesText, RulesFileReadError } from '../src/core/rules-file';
+import { readRulesText, RulesFileReadError } from '../src/config/rules-file';
 import { parseRules } from '../src/core/rules-parse';
 import type { RulesDocument } from '../src/core/rules-schema';
 import { parseRulesValue, RulesValidationError } from '../src/core/rules-validate';

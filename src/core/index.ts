@@ -1,7 +1,7 @@
 /**
  * The pure domain core: safe to import from Temporal workflow code (deterministic, no I/O, no Node built-ins).
- * Not exported here: `rules-file.ts` (reads from disk; import it where I/O is allowed) and `rules-parse.ts`
- * (pulls in the YAML parser; import it directly where rules text is parsed). Workflows that receive an
+ * Not exported here: `rules-parse.ts` (pulls in the YAML parser; import it directly where rules text is parsed).
+ * Reading a rules file from disk is `src/config/rules-file.ts`, at the edge. Workflows that receive an
  * already-decoded rules value validate it with `parseRulesValue`.
  */
 export * from './canonical-json';

@@ -8,7 +8,7 @@ import { fromGenesysUser } from '../../core/directory-user';
 import { explainUser, type GroupExplanation, type ObservedTarget } from '../../core/explain-user';
 import { resolveGroupRefs, type ResolvedGroupRef } from '../../core/group-refs';
 import { rulesNeedExpand } from '../../core/rules-expand';
-import { loadRulesFile } from '../../core/rules-file';
+import { loadRulesFile } from '../../config/rules-file';
 import type { RulesDocument } from '../../core/rules-schema';
 import { loadGenesysConfig } from '../../config/genesys-config';
 import { GenesysApiError } from '../../genesys/api-error';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadRulesFile } from '../../core/rules-file';
+import { loadRulesFile } from '../../config/rules-file';
 
 /** A rules file checked locally before any run is started. */
 export interface CheckedRules {

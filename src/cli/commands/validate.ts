@@ -1,6 +1,7 @@
 /** `gcsync validate`: check a rules file offline (no Temporal, no Genesys). Exit 0 valid, 1 invalid. */
 import type { Command } from 'commander';
-import { loadRulesFile, RulesValidationError } from '../../core/rules-file';
+import { loadRulesFile } from '../../config/rules-file';
+import { RulesValidationError } from '../../core/rules-validate';
 import type { RulesDocument } from '../../core/rules-schema';
 import { rulesNeedExpand } from '../../core/rules-expand';
 import { EXIT_ERROR, EXIT_OK } from '../output/exit-codes';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadRulesFile } from '../../../src/core/rules-file';
+import { loadRulesFile } from '../../../src/config/rules-file';
 import { rulesNeedExpand, type Selector } from '../../../src/core/rules-schema';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadRulesFile, parseRules, RulesValidationError } from '../../../src/core/rules-file';
-import { parseRules as parseRulesDirect } from '../../../src/core/rules-parse';
+import { loadRulesFile } from '../../src/config/rules-file';
+import { RulesValidationError } from '../../src/core/rules-validate';
 
 describe('loadRulesFile', () => {
   let dir: string;
@@ -49,9 +49,5 @@ describe('loadRulesFile', () => {
     expect(error).toBeInstanceOf(RulesValidationError);
     expect((error as RulesValidationError).message).toBe(`${path}: cannot read the rules file: file not found`);
     expect((error as RulesValidationError).issues[0].code).toBe('io');
-  });
-
-  it('re-exports the pure parser', () => {
-    expect(parseRules).toBe(parseRulesDirect);
   });
 });

@@ -1,16 +1,13 @@
 /**
- * Loading a rules file from disk. The only file in src/core that does I/O; everything needed inside
- * workflows (parsing, validation) lives in rules-parse.ts and rules-validate.ts and is re-exported here.
+ * Loading a rules file from disk, at the edge (CLI commands, the `prepareRun` activity): `src/core` stays free of
+ * I/O, and this file only reads; parsing and validation are the pure `src/core/rules-parse.ts` and
+ * `src/core/rules-validate.ts`.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
-import { RULES_LIMITS } from './rules-limits';
-import { parseRules } from './rules-parse';
-import type { RulesDocument } from './rules-schema';
-import { RulesValidationError } from './rules-validate';
-
-export { parseRules } from './rules-parse';
-export { parseRulesValue, RulesValidationError, type RulesIssue } from './rules-validate';
-export { RULES_LIMITS } from './rules-limits';
+import { RULES_LIMITS } from '../core/rules-limits';
+import { parseRules } from '../core/rules-parse';
+import type { RulesDocument } from '../core/rules-schema';
+import { RulesValidationError } from '../core/rules-validate';
 
 /** Why {@link readRulesText} refused a file; `reason` is ready for a message. */
 export class RulesFileReadError extends Error {
