@@ -1,6 +1,6 @@
 /**
  * The directory operations the activities need, as an interface: implemented over the official SDK by
- * `src/genesys/directory.ts`, so activities stay independent of the SDK's call shapes.
+ * `activities/genesys-directory.ts`, so activities stay independent of the SDK's call shapes.
  */
 import type { GenesysApiUser } from '../src/core/directory-user';
 import type { RoleGrant } from '../src/core/role-grants';

@@ -8,7 +8,7 @@
 import type { ActivityDeps } from '../../activities';
 import { openAuditSink } from '../audit/factory';
 import { loadGenesysConfig } from '../config/genesys-config';
-import { createGenesysDirectory } from '../genesys/directory';
+import { createGenesysDirectory } from '../../activities/genesys-directory';
 import { createScimNotifier } from '../scim/client';
 import { loadScimConfig } from '../scim/config';
 import { openBlobStore } from '../store/blob-store';

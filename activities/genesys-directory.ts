@@ -2,11 +2,11 @@
  * {@link GenesysDirectory} over the official SDK: the reads and membership writes the activities need, with the
  * real API's paging (`pageNumber`/`pageCount`/`nextUri`), id batching and 50-id write limits.
  */
-import type { GenesysDirectory, GroupInfo, UsersPage } from '../../activities/directory';
-import type { GenesysApiUser } from '../core/directory-user';
-import type { RoleGrant } from '../core/role-grants';
-import { toGenesysApiError } from './api-error';
-import type { GenesysClient } from './client';
+import type { GenesysDirectory, GroupInfo, UsersPage } from './directory';
+import type { GenesysApiUser } from '../src/core/directory-user';
+import type { RoleGrant } from '../src/core/role-grants';
+import { toGenesysApiError } from '../src/genesys/api-error';
+import type { GenesysClient } from '../src/genesys/client';
 
 /** Ids per `GET /api/v2/users?id=` request (keeps URLs short). */
 const IDS_PER_LOOKUP = 100;
