@@ -8,6 +8,7 @@
  * run's `deliverScimOutbox` sends it and reports the group as out of sync until then.
  */
 import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { FAILURE_TYPES } from '../src/core/failure-types';
 import { ScimError } from '../src/scim/errors';
 import { deliverPending, ScimOutboxBusyError } from '../src/scim/outbox-delivery';
 import type { ScimOutbox } from '../src/store/scim-outbox';
@@ -99,7 +100,7 @@ export function requireScimOutbox(deps: ActivityDeps): ScimOutbox {
   if (deps.scimOutbox) return deps.scimOutbox;
   throw ApplicationFailure.create({
     message: 'SCIM is on (SCIM_BASE_URL) but the worker has no SCIM outbox; refusing to notify without one',
-    type: 'ScimMisconfigured',
+    type: FAILURE_TYPES.scimMisconfigured,
     nonRetryable: true,
   });
 }
@@ -112,19 +113,19 @@ export function scimFailure(err: unknown): unknown {
   if (err instanceof ScimError) {
     return ApplicationFailure.create({
       message: err.message,
-      type: err.retryable ? 'ScimUnavailable' : 'ScimRejected',
+      type: err.retryable ? FAILURE_TYPES.scimUnavailable : FAILURE_TYPES.scimRejected,
       nonRetryable: !err.retryable,
       ...(err.retryAfterSeconds ? { nextRetryDelay: err.retryAfterSeconds * 1000 } : {}),
       details: [{ status: err.status, scimType: err.scimType }],
     });
   }
   if (err instanceof ScimOutboxBusyError) {
-    return ApplicationFailure.create({ message: err.message, type: 'ScimOutboxBusy', nonRetryable: false });
+    return ApplicationFailure.create({ message: err.message, type: FAILURE_TYPES.scimOutboxBusy, nonRetryable: false });
   }
   if (err instanceof TypeError || err instanceof RangeError) {
     return ApplicationFailure.create({
       message: `SCIM notify: ${err.message}`,
-      type: 'ScimMisconfigured',
+      type: FAILURE_TYPES.scimMisconfigured,
       nonRetryable: true,
     });
   }

@@ -3,11 +3,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { AuditEvent } from '../src/audit/entry';
 import { AuditValidationError } from '../src/audit/errors';
 import { neutralizeAuditEvent } from '../src/audit/secret-guard';
+import { FAILURE_TYPES } from '../src/core/failure-types';
 import type { ActivityDeps } from './deps';
 import type { AuditEventInput } from './types';
-
-/** Failure type of an audit append the sink refused: the same events would be refused again. */
-export const AUDIT_REJECTED = 'AuditRejected';
 
 /**
  * Turns a refusal by the audit sink ({@link AuditValidationError}: a malformed event or a secret-looking key)
@@ -18,7 +16,7 @@ export function auditAppendFailure(err: unknown): unknown {
   if (!(err instanceof AuditValidationError)) return err;
   return ApplicationFailure.create({
     message: `audit refused the events: ${err.message}`,
-    type: AUDIT_REJECTED,
+    type: FAILURE_TYPES.auditRejected,
     nonRetryable: true,
   });
 }

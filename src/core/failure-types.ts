@@ -15,13 +15,24 @@ export const FAILURE_TYPES = {
   /** Data that can never be planned from (a deterministic failure: retrying cannot help). */
   invalidData: 'InvalidData',
   planNotFound: 'PlanNotFound',
-  config: 'ConfigError',
+  /** The audit sink refused the events (malformed, or a secret-looking key): the same events would be refused again. */
+  auditRejected: 'AuditRejected',
+  /** The IdP is unreachable, throttling or failing (5xx, 429, timeout): retryable. */
+  scimUnavailable: 'ScimUnavailable',
+  /** The IdP refused a PatchOp (a 4xx other than 429): retrying would be refused again. */
+  scimRejected: 'ScimRejected',
+  /** SCIM is on but cannot work as configured (no outbox, invalid input): retrying cannot help. */
+  scimMisconfigured: 'ScimMisconfigured',
+  /** Another deliverer holds the IdP group's outbox lease: retryable. */
+  scimOutboxBusy: 'ScimOutboxBusy',
 } as const;
+
+/** One of the failure type names above. */
+export type FailureType = (typeof FAILURE_TYPES)[keyof typeof FAILURE_TYPES];
 
 /** Failures no retry can fix, for the read and planning activities' retry policies. */
 export const NON_RETRYABLE_READ_FAILURES: string[] = [
   FAILURE_TYPES.auth,
-  FAILURE_TYPES.config,
   FAILURE_TYPES.snapshotInconsistent,
   FAILURE_TYPES.invalidData,
 ];

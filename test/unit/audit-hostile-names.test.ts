@@ -4,7 +4,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ActivityDeps } from '../../activities/deps';
-import { AUDIT_REJECTED, makeRecordAudit } from '../../activities/record-audit';
+import { makeRecordAudit } from '../../activities/record-audit';
+import { FAILURE_TYPES } from '../../src/core/failure-types';
 import type { AuditEventInput } from '../../activities/types';
 import type { AuditEvent } from '../../src/audit/entry';
 import { validateAuditEvents } from '../../src/audit/event-schema';
@@ -77,7 +78,7 @@ describe('recordAudit', () => {
     const bad = { ...failed('x'), apiToken: 'abc' } as unknown as AuditEventInput;
     const error = await record([bad]).catch((err: unknown) => err);
     expect(error).toBeInstanceOf(ApplicationFailure);
-    expect(error).toMatchObject({ type: AUDIT_REJECTED, nonRetryable: true });
+    expect(error).toMatchObject({ type: FAILURE_TYPES.auditRejected, nonRetryable: true });
     expect((error as Error).message).toContain('apiToken: key looks like a secret');
     expect((error as Error).message).not.toContain('abc');
     expect(audit.entries).toEqual([]);
