@@ -19,7 +19,9 @@ describe('FAILURE_TYPES', () => {
   });
 
   it.each(Object.values(FAILURE_TYPES))('activities never spell %s as a string literal', (name) => {
-    const spelled = activitySources.filter(({ source }) => source.includes(`'${name}'`) || source.includes(`"${name}"`));
+    const spelled = activitySources.filter(
+      ({ source }) => source.includes(`'${name}'`) || source.includes(`"${name}"`),
+    );
     expect(spelled.map((s) => s.file)).toEqual([]);
   });
 
