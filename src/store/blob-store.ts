@@ -2,7 +2,7 @@
  * Claim-check storage for data too large for workflow history (user snapshots, group members, plans). Workflows hold
  * only the ref, a byte count and a digest; activities put and get the data.
  */
-import type { Pool } from 'pg';
+import { openPostgresOrLocal, type SharedPool, type StoreEnv } from './backend';
 import { LocalBlobStore } from './local-blob-store';
 import { PostgresBlobStore } from './postgres-blob-store';
 
@@ -42,38 +42,15 @@ export interface BlobStore {
   close(): Promise<void>;
 }
 
-/** Environment variables read by {@link openBlobStore} and `openOwnershipLedger`. */
-export interface StoreEnv {
-  /** PostgreSQL connection string; when set (non-empty), data lives in PostgreSQL (shared by all workers). */
-  DATABASE_URL?: string;
-  /** Local data folder when `DATABASE_URL` is unset. Default `./.gcsync/data`. */
-  GCSYNC_DATA_DIR?: string;
-  /** `0` or `false` to store blobs uncompressed. Default: gzip. */
-  GCSYNC_BLOB_GZIP?: string;
-}
-
-/** Default local data folder (relative to the working directory). */
-export const DEFAULT_DATA_DIR = './.gcsync/data';
-
 /**
  * Opens the configured blob store: PostgreSQL (`gcsync_blobs`, created if missing, checked before returning) when
- * `DATABASE_URL` is set, otherwise files under `GCSYNC_DATA_DIR/blobs`. Pass `pool` to share connections with other
- * components (the caller then ends it).
+ * `DATABASE_URL` is set or a pool is shared, otherwise files under `GCSYNC_DATA_DIR/blobs`. A shared pool stays
+ * open when the store closes (the caller ends it).
  */
-export async function openBlobStore(env: StoreEnv = process.env, shared: { pool?: Pool } = {}): Promise<BlobStore> {
+export async function openBlobStore(env: StoreEnv = process.env, shared: SharedPool = {}): Promise<BlobStore> {
   const gzip = !/^(0|false|no|off)$/i.test(env.GCSYNC_BLOB_GZIP ?? '');
-  if (env.DATABASE_URL || shared.pool) {
-    const store = new PostgresBlobStore({
-      ...(shared.pool ? { pool: shared.pool } : { connectionString: env.DATABASE_URL as string }),
-      gzip,
-    });
-    try {
-      await store.init();
-    } catch (err) {
-      await store.close();
-      throw err;
-    }
-    return store;
-  }
-  return new LocalBlobStore({ dir: env.GCSYNC_DATA_DIR || DEFAULT_DATA_DIR, gzip });
+  return openPostgresOrLocal<BlobStore>(env, shared, {
+    postgres: (connection) => new PostgresBlobStore({ ...connection, gzip }),
+    local: (dir) => new LocalBlobStore({ dir, gzip }),
+  });
 }

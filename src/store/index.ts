@@ -1,6 +1,8 @@
 /** Public API of the store module: claim-check blobs, the managed-mode ownership ledger and the SCIM outbox. */
-export { DEFAULT_DATA_DIR, openBlobStore } from './blob-store';
-export type { BlobPutResult, BlobStore, StoreEnv } from './blob-store';
+export { DEFAULT_DATA_DIR, openPostgresOrLocal } from './backend';
+export type { PostgresOrLocal, SharedPool, StoreEnv } from './backend';
+export { openBlobStore } from './blob-store';
+export type { BlobPutResult, BlobStore } from './blob-store';
 export { LocalBlobStore } from './local-blob-store';
 export type { LocalBlobStoreOptions } from './local-blob-store';
 export { DEFAULT_BLOB_TABLE, PostgresBlobStore } from './postgres-blob-store';
@@ -12,6 +14,7 @@ export { LocalOwnershipLedger } from './local-ownership-ledger';
 export type { LocalOwnershipLedgerOptions } from './local-ownership-ledger';
 export { DEFAULT_LEDGER_TABLE, PostgresOwnershipLedger } from './postgres-ownership-ledger';
 export type { PostgresOwnershipLedgerOptions } from './postgres-ownership-ledger';
+export { createPool } from './pg';
 export type { PgConnection } from './pg';
 export { openScimOutbox } from './scim-outbox';
 export type { ScimOutbox, ScimOutboxDelta, ScimOutboxEntry, ScimOutboxSummary } from './scim-outbox';

@@ -2,8 +2,7 @@
  * Ownership ledger for groups in `managed` mode: which members this tool added (and has not removed since), so that
  * it only ever removes members it owns and leaves people added by hand alone.
  */
-import type { Pool } from 'pg';
-import { DEFAULT_DATA_DIR, type StoreEnv } from './blob-store';
+import { openPostgresOrLocal, type SharedPool, type StoreEnv } from './backend';
 import { LocalOwnershipLedger } from './local-ownership-ledger';
 import { PostgresOwnershipLedger } from './postgres-ownership-ledger';
 
@@ -24,24 +23,15 @@ export interface OwnershipLedger {
 }
 
 /**
- * Opens the configured ledger: PostgreSQL (`gcsync_owned_members`, created if missing) when `DATABASE_URL` is set,
- * otherwise one JSON file per group under `GCSYNC_DATA_DIR/ledger`. Pass `pool` to share connections.
+ * Opens the configured ledger: PostgreSQL (`gcsync_owned_members`, created if missing) when `DATABASE_URL` is set or
+ * a pool is shared, otherwise one JSON file per group under `GCSYNC_DATA_DIR/ledger`.
  */
 export async function openOwnershipLedger(
   env: StoreEnv = process.env,
-  shared: { pool?: Pool } = {},
+  shared: SharedPool = {},
 ): Promise<OwnershipLedger> {
-  if (env.DATABASE_URL || shared.pool) {
-    const ledger = new PostgresOwnershipLedger(
-      shared.pool ? { pool: shared.pool } : { connectionString: env.DATABASE_URL as string },
-    );
-    try {
-      await ledger.init();
-    } catch (err) {
-      await ledger.close();
-      throw err;
-    }
-    return ledger;
-  }
-  return new LocalOwnershipLedger({ dir: env.GCSYNC_DATA_DIR || DEFAULT_DATA_DIR });
+  return openPostgresOrLocal<OwnershipLedger>(env, shared, {
+    postgres: (connection) => new PostgresOwnershipLedger(connection),
+    local: (dir) => new LocalOwnershipLedger({ dir }),
+  });
 }

@@ -1,4 +1,4 @@
-/** PostgreSQL plumbing shared by the audit sink, blob store and ownership ledger. */
+/** PostgreSQL plumbing shared by the audit sink, blob store, ownership ledger and SCIM outbox. */
 import { createHash } from 'node:crypto';
 import { Pool, type PoolClient } from 'pg';
 
@@ -11,13 +11,21 @@ export interface OwnedPool {
   owned: boolean;
 }
 
+/** Connections a component opening its own pool may hold (a process sharing one pool sizes it itself). */
+const OWN_POOL_MAX = 4;
+
+/** Creates a pool on `connectionString` holding at most `max` connections. The caller ends it. */
+export function createPool(connectionString: string, max: number = OWN_POOL_MAX): Pool {
+  const pool = new Pool({ connectionString, max });
+  // An idle client losing its connection must not crash the worker; the next query gets a fresh one.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 /** Resolves a {@link PgConnection} into a pool. */
 export function connect(connection: PgConnection): OwnedPool {
   if ('pool' in connection) return { pool: connection.pool, owned: false };
-  const pool = new Pool({ connectionString: connection.connectionString, max: 4 });
-  // An idle client losing its connection must not crash the worker; the next query gets a fresh one.
-  pool.on('error', () => undefined);
-  return { pool, owned: true };
+  return { pool: createPool(connection.connectionString), owned: true };
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

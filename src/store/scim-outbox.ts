@@ -2,8 +2,7 @@
  * Durable SCIM outbox: membership changes applied in Genesys that the IdP has not yet accepted, kept per IdP group
  * until delivered, so that an IdP outage longer than every retry never leaves the IdP silently out of sync.
  */
-import type { Pool } from 'pg';
-import { DEFAULT_DATA_DIR, type StoreEnv } from './blob-store';
+import { openPostgresOrLocal, type SharedPool, type StoreEnv } from './backend';
 import { LocalScimOutbox } from './scim-outbox-local';
 import { PostgresScimOutbox } from './scim-outbox-postgres';
 
@@ -97,23 +96,12 @@ export interface ScimOutbox {
 export async function openScimOutbox(
   env: StoreEnv = process.env,
   closers?: Array<() => Promise<void>>,
-  shared: { pool?: Pool } = {},
+  shared: SharedPool = {},
 ): Promise<ScimOutbox> {
-  let outbox: ScimOutbox;
-  if (env.DATABASE_URL || shared.pool) {
-    const pg = new PostgresScimOutbox(
-      shared.pool ? { pool: shared.pool } : { connectionString: env.DATABASE_URL as string },
-    );
-    try {
-      await pg.init();
-    } catch (err) {
-      await pg.close();
-      throw err;
-    }
-    outbox = pg;
-  } else {
-    outbox = new LocalScimOutbox({ dir: env.GCSYNC_DATA_DIR || DEFAULT_DATA_DIR });
-  }
+  const outbox = await openPostgresOrLocal<ScimOutbox>(env, shared, {
+    postgres: (connection) => new PostgresScimOutbox(connection),
+    local: (dir) => new LocalScimOutbox({ dir }),
+  });
   closers?.push(() => outbox.close());
   return outbox;
 }

@@ -1,20 +1,18 @@
 /**
  * Builds the activities' dependencies from the environment, the same way for `gcsync worker`, the demo and the
  * integration tests: the official SDK (region or gateway URL; one shared client, with a token pool when
- * `GENESYS_CLIENTS_FILE` lists further OAuth clients), the blob store and ownership ledger (local folder
- * or PostgreSQL), the audit sink (JSONL or PostgreSQL) and the SCIM notifier (off unless `SCIM_BASE_URL`).
+ * `GENESYS_CLIENTS_FILE` lists further OAuth clients), the stores (blob store, ownership ledger, audit sink and SCIM
+ * outbox: local files, or PostgreSQL over one pool; see ./stores.ts) and the SCIM notifier (off unless
+ * `SCIM_BASE_URL`).
  * Secrets are read here, on the worker, and never leave it.
  */
 import type { ActivityDeps } from '../../activities';
-import { openAuditSink } from '../audit/factory';
 import { loadGenesysConfig } from '../config/genesys-config';
 import { createGenesysDirectory } from '../../activities/genesys-directory';
 import { createScimNotifier } from '../scim/client';
 import { loadScimConfig } from '../scim/config';
-import { openBlobStore } from '../store/blob-store';
-import { openOwnershipLedger } from '../store/ownership-ledger';
-import { openScimOutbox } from '../store/scim-outbox';
 import { createWorkerGenesysClient } from './genesys-wiring';
+import { openWorkerStores } from './stores';
 
 /** Opened dependencies plus a one-line-per-setting description with secrets masked (printed at start). */
 export interface OpenedDeps {
@@ -35,12 +33,8 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
     // One client (one token per OAuth client) for the whole process: every activity shares its budget and its
     // re-login.
     const client = await createWorkerGenesysClient(genesysConfig);
-    const blobs = await openBlobStore(env);
-    closers.push(() => blobs.close());
-    const ledger = await openOwnershipLedger(env);
-    closers.push(() => ledger.close());
-    const audit = await openAuditSink(env);
-    closers.push(() => audit.close());
+    const stores = await openWorkerStores(env, scimConfig !== undefined);
+    closers.push(() => stores.close());
     const concurrency = Number(env.GCSYNC_APPLY_CONCURRENCY ?? '');
     // Users per snapshot page (1..500, default 500); smaller pages make a resumed snapshot observable in tests.
     const usersPageSize = Number(env.GCSYNC_USERS_PAGE_SIZE ?? '');
@@ -48,10 +42,11 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
     const readConcurrency = Number(env.GCSYNC_READ_CONCURRENCY ?? '');
     const deps: ActivityDeps = {
       directory: createGenesysDirectory(client),
-      blobs,
-      ledger,
-      audit,
-      ...(scimConfig ? { scim: createScimNotifier(scimConfig), scimOutbox: await openScimOutbox(env, closers) } : {}),
+      blobs: stores.blobs,
+      ledger: stores.ledger,
+      audit: stores.audit,
+      ...(scimConfig ? { scim: createScimNotifier(scimConfig) } : {}),
+      ...(stores.scimOutbox ? { scimOutbox: stores.scimOutbox } : {}),
       ...(env.GCSYNC_RULES_DIR ? { rulesDir: env.GCSYNC_RULES_DIR } : {}),
       ...(Number.isInteger(concurrency) && concurrency > 0 ? { defaultConcurrency: concurrency } : {}),
       ...(Number.isInteger(usersPageSize) && usersPageSize > 0 && usersPageSize <= 500 ? { usersPageSize } : {}),
@@ -64,10 +59,8 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
           : `region ${genesysConfig.endpoint.region}`,
       'genesys client id': genesysConfig.clients.map((c) => c.clientId).join(', '),
       'genesys client secret': '****',
-      storage: env.DATABASE_URL
-        ? 'PostgreSQL (DATABASE_URL)'
-        : `local folder ${env.GCSYNC_DATA_DIR || './.gcsync/data'}`,
-      audit: env.DATABASE_URL ? 'PostgreSQL table gcsync_audit' : `JSONL ${env.AUDIT_FILE || './.gcsync/audit.jsonl'}`,
+      storage: stores.describe.storage,
+      audit: stores.describe.audit,
       scim: scimConfig
         ? `${scimConfig.baseUrl} (token ****, chunks of ${scimConfig.chunkSize})`
         : 'off (SCIM_BASE_URL unset)',
