@@ -31,7 +31,37 @@ export interface AppliedChanges {
   removed: string[];
 }
 
-type Op = 'add' | 'remove';
+type Op = MembershipChangeEvent['op'];
+
+/** What differs between adding and removing members; everything else in this activity is one path for both. */
+interface OpSpec {
+  /** The op's ids in a plan or delta. */
+  ids(plan: GroupPlan): readonly string[];
+  /** One write of ≤ 50 ids; resolves with the HTTP status. Only additions carry the expected version. */
+  write(directory: ActivityDeps['directory'], groupId: string, ids: string[], version: number): Promise<number>;
+  /** Records the written ids in the ownership ledger. */
+  record(ledger: ActivityDeps['ledger'], groupId: string, ids: readonly string[]): Promise<void>;
+  /** Whether a user is a member once the op is in place. */
+  memberAfter: boolean;
+}
+
+const OPS: Record<Op, OpSpec> = {
+  remove: {
+    ids: (plan) => plan.toRemove,
+    write: (directory, groupId, ids) => directory.removeMembers(groupId, ids),
+    record: (ledger, groupId, ids) => ledger.recordRemoved(groupId, ids),
+    memberAfter: false,
+  },
+  add: {
+    ids: (plan) => plan.toAdd,
+    write: (directory, groupId, ids, version) => directory.addMembers(groupId, ids, version),
+    record: (ledger, groupId, ids) => ledger.recordAdded(groupId, ids),
+    memberAfter: true,
+  },
+};
+
+/** The order of the writes, and of the audit entries: removals, then additions. */
+const OP_ORDER: readonly Op[] = ['remove', 'add'];
 
 export function makeApplyGroup(deps: ActivityDeps) {
   return async function applyGroup(input: ApplyGroupInput): Promise<ApplyGroupResult> {
@@ -94,8 +124,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
     if (retried) ({ version, delta } = await reconverge());
     for (;;) {
       try {
-        version = await writeAll('remove', delta.toRemove, version);
-        version = await writeAll('add', delta.toAdd, version);
+        for (const op of OP_ORDER) version = await writeAll(op, OPS[op].ids(delta), version);
         break;
       } catch (err) {
         if (!isVersionConflict(err)) throw err;
@@ -138,17 +167,15 @@ export function makeApplyGroup(deps: ActivityDeps) {
         fresh: fresh.current,
         ownedByTool: approved.mode === 'managed' ? await deps.ledger.ownedBy(groupId) : [],
       });
-      const done = {
-        remove: alreadyApplied(approved.toRemove, next.toRemove, fresh.current, false),
-        add: alreadyApplied(approved.toAdd, next.toAdd, fresh.current, true),
-      };
-      if (done.remove.length) await deps.ledger.recordRemoved(groupId, done.remove);
-      if (done.add.length) await deps.ledger.recordAdded(groupId, done.add);
-      await record([
-        ...done.remove.map((u) => change('remove', u, -1, fresh.version, 'already-applied', 200)),
-        ...done.add.map((u) => change('add', u, -1, fresh.version, 'already-applied', 200)),
-      ]);
-      for (const op of ['remove', 'add'] as const) for (const u of done[op]) applied[op].add(u);
+      const done = OP_ORDER.map((op) => ({
+        op,
+        ids: alreadyApplied(OPS[op].ids(approved), OPS[op].ids(next), fresh.current, OPS[op].memberAfter),
+      }));
+      for (const { op, ids } of done) if (ids.length) await OPS[op].record(deps.ledger, groupId, ids);
+      await record(
+        done.flatMap(({ op, ids }) => ids.map((u) => change(op, u, -1, fresh.version, 'already-applied', 200))),
+      );
+      for (const { op, ids } of done) for (const u of ids) applied[op].add(u);
       return { version: fresh.version, delta: next };
     }
 
@@ -161,8 +188,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
       let expected = startVersion;
       for (const [batchIndex, batch] of chunk(ids).entries()) {
         const status = await write(op, batch, batchIndex, expected);
-        if (op === 'add') await deps.ledger.recordAdded(groupId, batch);
-        else await deps.ledger.recordRemoved(groupId, batch);
+        await OPS[op].record(deps.ledger, groupId, batch);
         await record(batch.map((u) => change(op, u, batchIndex, expected, 'applied', status)));
         for (const u of batch) applied[op].add(u);
         changesCounter.add(batch.length, { op });
@@ -179,9 +205,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
       heartbeat({ phase: op, batchIndex });
       Context.current().cancellationSignal.throwIfAborted();
       try {
-        return op === 'add'
-          ? await deps.directory.addMembers(groupId, ids, expected)
-          : await deps.directory.removeMembers(groupId, ids);
+        return await OPS[op].write(deps.directory, groupId, ids, expected);
       } catch (err) {
         if (isVersionConflict(err)) throw err;
         const failure = toDirectoryFailure(err, `${op} ${ids.length} member(s) of group ${approved.groupName}`);
@@ -223,11 +247,11 @@ function alreadyApplied(
   approved: readonly string[],
   stillToDo: readonly string[],
   current: readonly string[],
-  shouldBePresent: boolean,
+  memberAfter: boolean,
 ): string[] {
   const pending = new Set(stillToDo);
   const members = new Set(current);
-  return approved.filter((u) => !pending.has(u) && members.has(u) === shouldBePresent);
+  return approved.filter((u) => !pending.has(u) && members.has(u) === memberAfter);
 }
 
 export type { RunContext };
