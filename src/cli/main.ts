@@ -4,6 +4,7 @@
  * and registers itself on the program here.
  */
 import { Command } from 'commander';
+import { registerAdminCommand } from './commands/admin';
 import { registerApproveCommand } from './commands/approve';
 import { registerAuditCommand } from './commands/audit';
 import { registerDemoCommand } from './commands/demo';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerEmulatorCommand(program);
   registerDemoCommand(program);
+  registerAdminCommand(program);
   return program;
 }
 

@@ -4,7 +4,7 @@
  * Secrets (the API key, the TLS key file's contents) never appear in an error message or a description.
  */
 import { readFile } from 'node:fs/promises';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, type ClientInterceptors, type TLSConfig } from '@temporalio/client';
 import { z } from 'zod';
 import { optionalEnv } from './optional-env';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/messages';
@@ -154,6 +154,8 @@ export interface ConnectClientOptions {
    * @default false
    */
   lazy?: boolean;
+  /** Client interceptors, e.g. OpenTelemetry's (see src/observability/client-tracing.ts). */
+  interceptors?: ClientInterceptors;
 }
 
 /**
@@ -176,7 +178,11 @@ export async function connectClient(config: TemporalConfig, options: ConnectClie
       throw new Error(`cannot connect to Temporal at ${config.address} (TEMPORAL_ADDRESS): ${reason}`);
     }
   }
-  return new Client({ connection, namespace: config.namespace });
+  return new Client({
+    connection,
+    namespace: config.namespace,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+  });
 }
 
 async function readSettingFile(variable: string, file: string): Promise<Buffer> {

@@ -1,13 +1,17 @@
 /**
  * Runs the gcsync worker until SIGINT/SIGTERM: configuration from the environment (validated, printed with
- * secrets masked), custom search attributes registered when missing, optional Prometheus metrics (Temporal's
- * runtime metrics plus gcsync's own counters, which activities record through the same meter).
+ * secrets masked), a check that the custom search attributes exist (`gcsync admin register-search-attributes` adds
+ * them), SDK logs as pino JSON lines, optional Prometheus metrics (Temporal's runtime metrics plus gcsync's own
+ * counters, which activities record through the same meter) and optional OpenTelemetry tracing.
  */
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createWorkerLogger } from '../observability/temporal-pino-logger';
+import { loadWorkerTracing } from '../observability/load-tracing';
+import { loadTracingConfig } from '../observability/tracing-config';
 import { loadTemporalConfig, temporalConnectionOptions, describeTemporalConfig } from '../config/temporal-config';
 import { ConnectAbortedError, connectWithRetry } from './connect-retry';
 import { openActivityDeps } from './dependencies';
-import { ensureSearchAttributes } from './search-attributes';
+import { requireSearchAttributes } from './search-attributes';
 import { createReconcileWorker, WORKFLOWS_PATH } from './worker';
 
 /** Options of {@link runWorker}; anything unset comes from the environment. */
@@ -22,10 +26,13 @@ export interface RunWorkerOptions {
   onReady?: () => void;
 }
 
-/** Installs the Temporal runtime with our logger level and, if asked, the Prometheus exporter. Once per process. */
+/**
+ * Installs the Temporal runtime with the pino-backed logger at `logLevel` and, if asked, the Prometheus exporter.
+ * Once per process.
+ */
 export function installRuntime(metricsAddress: string | undefined, logLevel: string): void {
   Runtime.install({
-    logger: new DefaultLogger(normaliseLevel(logLevel)),
+    logger: createWorkerLogger(logLevel),
     ...(metricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } } : {}),
   });
 }
@@ -39,7 +46,9 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
   const metricsAddress = opts.metricsAddress ?? (env.GCSYNC_METRICS_ADDRESS || undefined);
   installRuntime(metricsAddress, env.GCSYNC_LOG_LEVEL ?? 'INFO');
 
+  const tracingConfig = loadTracingConfig(env, 'gcsync-worker');
   const opened = await openActivityDeps(env);
+  const tracing = loadWorkerTracing(tracingConfig);
   let connection: NativeConnection | undefined;
   // Until the worker runs, a stop signal only ends the connection retries (the runtime's own handlers stop a
   // running worker; they do not end the process before one exists).
@@ -62,17 +71,19 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
     } finally {
       for (const s of signals) process.off(s, stop);
     }
-    const added = await ensureSearchAttributes(connection, temporalConfig.namespace);
+    await requireSearchAttributes(connection, temporalConfig.namespace);
     print('gcsync worker');
     print(`  temporal: ${describeTemporalConfig(temporalConfig)}`);
     print(`  task queue: ${taskQueue}`);
     for (const [name, value] of Object.entries(opened.settings)) print(`  ${name}: ${value}`);
     print(`  metrics: ${metricsAddress ? `http://${metricsAddress}/metrics` : 'off (GCSYNC_METRICS_ADDRESS unset)'}`);
-    if (added.length) print(`  registered search attributes: ${added.join(', ')}`);
+    print(`  tracing: ${tracingConfig ? `OTLP ${tracingConfig.endpoint} as ${tracingConfig.serviceName}` : 'off'}`);
     // Bundled here with a quiet logger: webpack's module listing at INFO says nothing an operator needs.
     const workflowBundle = await bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
       logger: new DefaultLogger('WARN'),
+      // Only a traced worker carries the tracing interceptors: off costs nothing, not even bundle size.
+      ...(tracing ? { workflowInterceptorModules: tracing.options.workflowModules } : {}),
     });
     const worker = await createReconcileWorker({
       connection,
@@ -80,6 +91,7 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
       taskQueue,
       deps: opened.deps,
       workflowBundle,
+      ...(tracing ? { tracing: tracing.options } : {}),
     });
     const running = worker.run();
     print('worker running; Ctrl-C to stop');
@@ -89,10 +101,6 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
   } finally {
     await opened.close();
     await connection?.close();
+    await tracing?.shutdown();
   }
-}
-
-function normaliseLevel(level: string): 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' {
-  const upper = level.toUpperCase();
-  return upper === 'TRACE' || upper === 'DEBUG' || upper === 'WARN' || upper === 'ERROR' ? upper : 'INFO';
 }

@@ -1,33 +1,29 @@
 /**
- * Registers gcsync's custom search attributes when they are missing, so a bare `temporal server start-dev`
- * (or a fresh namespace) works without a manual `temporal operator search-attribute create`.
+ * The worker's start-up check that gcsync's custom search attributes exist: runs set them (phase, awaiting
+ * approval, plan digest), and a run whose attribute is unknown to the namespace fails its workflow task.
  */
-import type { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { missingSearchAttributes, type OperatorConnection } from '../admin/search-attributes';
 
-const INDEXED_VALUE_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  Keyword: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  Bool: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-  Text: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
-  Int: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
-};
+/** The namespace lacks search attributes the runs set; the message says which and how to add them. */
+export class MissingSearchAttributesError extends Error {
+  override readonly name = 'MissingSearchAttributesError';
+  constructor(
+    readonly namespace: string,
+    readonly missing: readonly string[],
+  ) {
+    super(
+      `namespace ${namespace} lacks the search attribute(s) ${missing.join(', ')}; ` +
+        'register them once with `gcsync admin register-search-attributes` (same TEMPORAL_* settings), then start the worker',
+    );
+  }
+}
 
-/** Adds the attributes in {@link CUSTOM_SEARCH_ATTRIBUTES} that `namespace` lacks; returns the names added. */
-export async function ensureSearchAttributes(
-  connection: Pick<Connection, 'operatorService'>,
-  namespace: string,
-): Promise<string[]> {
-  const existing = await connection.operatorService.listSearchAttributes({ namespace });
-  const known = new Set([
-    ...Object.keys(existing.customAttributes ?? {}),
-    ...Object.keys(existing.systemAttributes ?? {}),
-  ]);
-  const missing = Object.entries(CUSTOM_SEARCH_ATTRIBUTES).filter(([name]) => !known.has(name));
-  if (missing.length === 0) return [];
-  await connection.operatorService.addSearchAttributes({
-    namespace,
-    searchAttributes: Object.fromEntries(missing.map(([name, type]) => [name, INDEXED_VALUE_TYPE[type]])),
-  });
-  return missing.map(([name]) => name);
+/**
+ * Resolves when every custom search attribute exists in `namespace`.
+ *
+ * @throws {@link MissingSearchAttributesError} naming the missing ones and the command that adds them.
+ */
+export async function requireSearchAttributes(connection: OperatorConnection, namespace: string): Promise<void> {
+  const missing = await missingSearchAttributes(connection, namespace);
+  if (missing.length) throw new MissingSearchAttributesError(namespace, missing);
 }

@@ -4,6 +4,7 @@
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import type { WorkerTracingOptions } from '../observability/worker-tracing';
 import { heartbeatTrackingInterceptor } from './activity-wait-hooks';
 
 /** Options of {@link createReconcileWorker}. */
@@ -16,6 +17,11 @@ export interface ReconcileWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Concurrent activity executions on this worker. @default 20 */
   maxConcurrentActivityTaskExecutions?: number;
+  /**
+   * Trace workflows and activities with OpenTelemetry (off when unset; see `workerTracingOptions`). A pre-built
+   * `workflowBundle` must then be bundled with `workflowInterceptorModules: tracing.workflowModules`.
+   */
+  tracing?: WorkerTracingOptions;
 }
 
 /** Path of the workflows entry point, for bundling (sources under tsx/jest, compiled JS in the image). */
@@ -23,6 +29,7 @@ export const WORKFLOWS_PATH = require.resolve('../../workflows');
 
 /** Creates (does not run) a worker for the reconciler. */
 export function createReconcileWorker(opts: ReconcileWorkerOptions): Promise<Worker> {
+  const tracing = opts.tracing;
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
@@ -30,7 +37,12 @@ export function createReconcileWorker(opts: ReconcileWorkerOptions): Promise<Wor
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(opts.deps),
     // Lets the Genesys client's keep-alive heartbeats repeat each activity's last details (see activity-wait-hooks).
-    interceptors: { activity: [heartbeatTrackingInterceptor] },
+    interceptors: {
+      activity: [heartbeatTrackingInterceptor, ...(tracing?.activityInterceptors ?? [])],
+      // A pre-built bundle already holds its workflow interceptors (the SDK ignores workflowModules then).
+      ...(tracing && !opts.workflowBundle ? { workflowModules: tracing.workflowModules } : {}),
+    },
+    ...(tracing ? { sinks: tracing.sinks } : {}),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 20,
   });
 }

@@ -1,6 +1,7 @@
 /**
- * `gcsync worker` as operators run it: against a bare dev server (no custom search attributes) it registers them
- * through the operator API, prints its configuration with secrets masked, serves Prometheus metrics with gcsync's
+ * `gcsync worker` as operators run it: against a bare dev server (no custom search attributes) it refuses to start
+ * and names `gcsync admin register-search-attributes`, which adds them through the operator API; then it prints its
+ * configuration with secrets masked, serves Prometheus metrics with gcsync's
  * own counters, executes runs started by `gcsync run`, and drains and exits 0 on SIGTERM. Started before
  * Temporal is reachable, it retries the connection and comes up once Temporal does.
  */
@@ -24,7 +25,7 @@ let dir: string;
 let workerOut = '';
 
 beforeAll(async () => {
-  temporal = await startTestTemporal(); // deliberately no search attributes: the worker must add them
+  temporal = await startTestTemporal(); // deliberately no search attributes: the admin command must add them
   emulator = await startEmulator({ quiet: true, users: 150, groups: 3, seed: 4, rateLimitPerMinute: 0 });
   dir = mkdtempSync(join(tmpdir(), 'gcsync-worker-'));
 });
@@ -35,10 +36,55 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('registers search attributes, masks secrets, serves metrics, runs a reconciliation and stops on SIGTERM', async () => {
+/** Runs the CLI to the end with `env`, collecting stdout and stderr together. */
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
+  return new Promise((done) => {
+    const cli = spawn(process.execPath, [BIN, ...args], { env });
+    let out = '';
+    cli.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    cli.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    cli.on('close', (code) => done({ code, out }));
+  });
+}
+
+it('refuses to start without the search attributes, naming the admin command that registers them', async () => {
   const before = await temporal.connection.operatorService.listSearchAttributes({ namespace: temporal.namespace });
   expect(Object.keys(before.customAttributes ?? {})).not.toContain('GcsyncPhase');
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    GCSYNC_TASK_QUEUE: temporal.taskQueue('refused'),
+    ...genesysEnvFor(emulator),
+    GCSYNC_DATA_DIR: join(dir, 'data-refused'),
+    AUDIT_FILE: join(dir, 'audit-refused.jsonl'),
+    DATABASE_URL: '',
+    SCIM_BASE_URL: '',
+  };
 
+  const refused = await runCli(['worker'], env);
+  expect(refused.code).toBe(1);
+  expect(refused.out).toContain(
+    `namespace ${temporal.namespace} lacks the search attribute(s) GcsyncPhase, GcsyncAwaitingApproval, GcsyncPlanDigest; ` +
+      'register them once with `gcsync admin register-search-attributes`',
+  );
+  expect(refused.out).not.toContain('worker running');
+
+  const registered = await runCli(['admin', 'register-search-attributes'], env);
+  expect(registered).toEqual({
+    code: 0,
+    out: `Registered in namespace ${temporal.namespace}: GcsyncPhase, GcsyncAwaitingApproval, GcsyncPlanDigest\n`,
+  });
+  const again = await runCli(['admin', 'register-search-attributes'], env);
+  expect(again.out).toBe(
+    `Namespace ${temporal.namespace} already has GcsyncPhase, GcsyncAwaitingApproval, GcsyncPlanDigest; nothing to do.\n`,
+  );
+  const after = await temporal.connection.operatorService.listSearchAttributes({ namespace: temporal.namespace });
+  for (const name of Object.keys(CUSTOM_SEARCH_ATTRIBUTES))
+    expect(Object.keys(after.customAttributes ?? {})).toContain(name);
+});
+
+it('masks secrets, serves metrics, runs a reconciliation and stops on SIGTERM', async () => {
   const metricsPort = await findFreePort();
   const taskQueue = temporal.taskQueue('gcsync');
   const env = {
@@ -62,9 +108,7 @@ it('registers search attributes, masks secrets, serves metrics, runs a reconcili
   );
   expect(workerOut).toContain('genesys client secret: ****');
   expect(workerOut).not.toContain(emulator.state.options.clientSecret);
-  const after = await temporal.connection.operatorService.listSearchAttributes({ namespace: temporal.namespace });
-  for (const name of Object.keys(CUSTOM_SEARCH_ATTRIBUTES))
-    expect(Object.keys(after.customAttributes ?? {})).toContain(name);
+  expect(workerOut).toContain('tracing: off');
 
   const rulesFile = join(dir, 'rules.yaml');
   writeFileSync(rulesFile, rulesFor(emulator));

@@ -4,6 +4,8 @@ import { ServiceError, type Client } from '@temporalio/client';
 import type { DecisionOrigin } from '../../../workflows/messages';
 import { failureMessage } from '../../client/failure-message';
 import { connectClient, loadTemporalConfig, type TemporalConfig } from '../../config/temporal-config';
+import { loadClientTracing } from '../../observability/load-tracing';
+import { loadTracingConfig } from '../../observability/tracing-config';
 
 /**
  * Connects with the `TEMPORAL_*` settings, runs `fn`, and closes the connection (an open gRPC channel would keep
@@ -11,7 +13,9 @@ import { connectClient, loadTemporalConfig, type TemporalConfig } from '../../co
  */
 export async function withTemporalClient<T>(fn: (client: Client, config: TemporalConfig) => Promise<T>): Promise<T> {
   const config = loadTemporalConfig();
-  const client = await connectClient(config);
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: a run started here then joins the caller's trace.
+  const tracing = loadClientTracing(loadTracingConfig(process.env, 'gcsync-cli'));
+  const client = await connectClient(config, tracing ? { interceptors: tracing.options } : {});
   try {
     return await fn(client, config);
   } catch (err) {
@@ -20,6 +24,7 @@ export async function withTemporalClient<T>(fn: (client: Client, config: Tempora
     throw err;
   } finally {
     await client.connection.close();
+    await tracing?.shutdown();
   }
 }
 

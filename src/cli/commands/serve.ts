@@ -5,6 +5,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../../config/config-error';
+import { loadClientTracing } from '../../observability/load-tracing';
+import { loadTracingConfig } from '../../observability/tracing-config';
 import { connectClient, describeTemporalConfig, loadTemporalConfig } from '../../config/temporal-config';
 import { createHttpApp } from '../../http/app';
 import { parseTokensFile, type NamedToken } from '../../http/auth';
@@ -104,8 +106,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
   const defaultRulesRef = rulesFile ? (isAbsolute(rulesFile) ? rulesFile : resolve(rulesFile)) : undefined;
   const config = loadTemporalConfig();
   const logger = pino({ name: 'gcsync-http' });
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: the runs this service starts then join its traces.
+  const tracing = loadClientTracing(loadTracingConfig(process.env, 'gcsync-http'));
   // Lazy: the service starts while Temporal is down, and /healthz says so.
-  const client = await connectClient(config, { lazy: true });
+  const client = await connectClient(config, {
+    lazy: true,
+    ...(tracing ? { interceptors: tracing.options } : {}),
+  });
   const app = createHttpApp({
     client,
     taskQueue: config.taskQueue,
@@ -130,6 +137,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   logger.info('shutting down');
   await closeServer(server);
   await client.connection.close();
+  await tracing?.shutdown();
 }
 
 /** Commander parser for `--port`. */
