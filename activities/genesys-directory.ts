@@ -7,19 +7,12 @@ import type { GenesysApiUser } from '../src/core/directory-user';
 import type { RoleGrant } from '../src/core/role-grants';
 import { toGenesysApiError } from '../src/genesys/api-error';
 import type { GenesysClient } from '../src/genesys/client';
+import type { GenesysListing } from '../src/genesys/listing';
 
 /** Ids per `GET /api/v2/users?id=` request (keeps URLs short). */
 const IDS_PER_LOOKUP = 100;
 /** Page size for group listings (the largest CX as Code uses). */
 const GROUPS_PAGE_SIZE = 500;
-
-interface Listing<T> {
-  entities?: T[];
-  pageNumber?: number;
-  pageCount?: number;
-  total?: number;
-  nextUri?: string;
-}
 
 interface ApiGroup {
   id?: string;
@@ -41,7 +34,7 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
 
   return {
     async listUsersPage(pageNumber: number, pageSize: number, expand: readonly string[]): Promise<UsersPage> {
-      const res = await client.call<Listing<GenesysApiUser>>((api) =>
+      const res = await client.call<GenesysListing<GenesysApiUser>>((api) =>
         api.users.getUsers({
           pageSize,
           pageNumber,
@@ -63,7 +56,7 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
       const users: GenesysApiUser[] = [];
       for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
         const batch = ids.slice(i, i + IDS_PER_LOOKUP);
-        const res = await client.call<Listing<GenesysApiUser>>((api) =>
+        const res = await client.call<GenesysListing<GenesysApiUser>>((api) =>
           api.users.getUsers({
             id: batch,
             pageSize: batch.length,
@@ -79,7 +72,7 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
     async listAllGroups(): Promise<GroupInfo[]> {
       const groups: GroupInfo[] = [];
       for (let pageNumber = 1; ; pageNumber++) {
-        const res = await client.call<Listing<ApiGroup>>((api) =>
+        const res = await client.call<GenesysListing<ApiGroup>>((api) =>
           api.groups.getGroups({ pageSize: GROUPS_PAGE_SIZE, pageNumber }),
         );
         const body = res.body ?? {};
@@ -94,7 +87,7 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
     },
 
     async getIndividuals(groupId: string): Promise<string[]> {
-      const res = await client.call<Listing<{ id?: string }>>((api) => api.groups.getGroupIndividuals(groupId));
+      const res = await client.call<GenesysListing<{ id?: string }>>((api) => api.groups.getGroupIndividuals(groupId));
       return (res.body?.entities ?? []).map((u) => String(u.id));
     },
 

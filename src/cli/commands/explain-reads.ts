@@ -6,6 +6,7 @@
 import type { GenesysApiUser } from '../../core/directory-user';
 import type { GenesysGroupRef } from '../../core/group-refs';
 import type { GenesysApis, GenesysClient, GenesysResponse } from '../../genesys/client';
+import type { GenesysListing } from '../../genesys/listing';
 
 /** A user as read for explain: the rules' attributes plus what identifies them to a person. */
 export interface ExplainApiUser extends GenesysApiUser {
@@ -28,12 +29,6 @@ export interface ExplainReads {
 const GROUPS_PAGE_SIZE = 500;
 /** Enough to see that an email is ambiguous; an exact email normally matches one user. */
 const SEARCH_PAGE_SIZE = 25;
-
-interface Listing<T> {
-  entities?: T[];
-  pageCount?: number;
-  nextUri?: string;
-}
 
 /** Runs one SDK call through the client's `call` wrapper (pacing, re-login, error mapping, token pool). */
 function sdkCall<T>(client: GenesysClient, fn: (api: GenesysApis) => Promise<T>): Promise<GenesysResponse<T>> {
@@ -67,7 +62,7 @@ export function createExplainReads(client: GenesysClient): ExplainReads {
       const groups: GenesysGroupRef[] = [];
       for (let pageNumber = 1; ; pageNumber++) {
         const res = await sdkCall(client, (api) => api.groups.getGroups({ pageSize: GROUPS_PAGE_SIZE, pageNumber }));
-        const body = (res.body ?? {}) as Listing<{ id?: string; name?: string }>;
+        const body = (res.body ?? {}) as GenesysListing<{ id?: string; name?: string }>;
         for (const g of body.entities ?? []) if (g.id) groups.push({ id: g.id, name: g.name ?? '' });
         if (!body.nextUri || pageNumber >= (body.pageCount ?? 0)) return groups;
       }
@@ -75,7 +70,7 @@ export function createExplainReads(client: GenesysClient): ExplainReads {
 
     async getIndividualIds(groupId) {
       const res = await sdkCall(client, (api) => api.groups.getGroupIndividuals(groupId));
-      const body = (res.body ?? {}) as Listing<{ id?: string }>;
+      const body = (res.body ?? {}) as GenesysListing<{ id?: string }>;
       return (body.entities ?? []).flatMap((u) => (u.id ? [u.id] : []));
     },
   };
