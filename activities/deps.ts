@@ -38,6 +38,9 @@ export const blobKeys = {
   /** One users page of listing round `round` (a re-list never mixes its pages with an earlier round's). */
   usersPage: (c: RunContext, page: number, round = 1) =>
     `runs/${c.workflowId}/${c.runId}/users/${round > 1 ? `r${round}/` : ''}page-${String(page).padStart(5, '0')}.json`,
+  /** One page of the cursor listing (`/users/query`) of listing round `round`, used past a result window. */
+  usersCursorPage: (c: RunContext, page: number, round = 1) =>
+    `runs/${c.workflowId}/${c.runId}/users/${round > 1 ? `r${round}/` : ''}cursor-${String(page).padStart(5, '0')}.json`,
   usersManifest: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/users.json`,
   group: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/groups/${groupId}.json`,
   groupsManifest: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/groups.json`,
