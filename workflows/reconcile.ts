@@ -130,7 +130,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   } catch (err) {
     // ---- notifications: a run that fails (not one cancelled on purpose) says so before it ends ----
     if (err instanceof TemporalFailure && !isCancellation(err)) {
-      await notifyRun('gcsync-notify-run-failed', { kind: 'run-failed', mode: input.mode, message: err.message }).catch(
+      await notifyRun('gcsync-notify-run-failed', { kind: 'run-failed', mode: input.mode, message: causes(err) }).catch(
         (notifyErr: unknown) => {
           // The run's own failure is what ends it; a failing audit of the notification must not replace it.
           if (!(notifyErr instanceof TemporalFailure)) throw notifyErr;
@@ -648,6 +648,13 @@ async function notifyRun(patchId: string, facts: Omit<RunNotification, 'workflow
       },
     ]);
   }
+}
+
+/** A failure's message and those of its causes (`Child Workflow execution failed: Activity task failed: …`). */
+function causes(err: Error): string {
+  const messages: string[] = [];
+  for (let e: unknown = err; e instanceof Error && messages.length < 5; e = e.cause) messages.push(e.message);
+  return messages.join(': ');
 }
 
 /** The schedule that started this run (`TemporalScheduledById`), if a schedule did. */

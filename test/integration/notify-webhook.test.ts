@@ -1,8 +1,9 @@
 /**
  * Run notifications with a real worker and a webhook on 127.0.0.1: the worker's `GCSYNC_NOTIFY_URL` carries a token
  * in its path (like a Slack webhook). A run that needs approval posts the approve command; a plan-only run that finds
- * drift posts the drift; neither the token nor the URL reaches the run's history or the audit log. With the webhook
- * down, the run still ends as it would have, with `notify.failed` audited.
+ * drift posts the drift; an applied run in which a group fails posts `run-failed`; neither the token nor the URL reaches
+ * the run's history or the audit log. With the webhook down, the run still ends as it would have, with `notify.failed`
+ * audited.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -10,10 +11,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reject } from '../../src/client/reconciliation-client';
+import { approve, getStatus, reject } from '../../src/client/reconciliation-client';
 import type { NotificationDocument } from '../../src/core/notification';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { rulesFor } from '../support/org-rules';
+import { ruledGroups, rulesFor } from '../support/org-rules';
 import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 
@@ -126,6 +127,24 @@ describe('webhook notifications', () => {
     });
     expect(got!.body.approve).toBeUndefined();
     expect(got!.body.text).toContain('drift found by plan-only run');
+  });
+
+  it('an applied run in which a group fails posts run-failed', async () => {
+    const refused = ruledGroups(rec.emulator)[0];
+    rec.emulator.state.applyFaults({ groupStatus: { groupId: refused.id, status: 403 } });
+    const handle = await rec.start({ mode: 'apply', rulesRef: rulesFile, requestedBy: 'notify-test' });
+    const waiting = await waitFor(
+      () => getStatus(temporal.client, handle.workflowId),
+      (s) => s.awaitingApproval,
+      120_000,
+    );
+    await approve(temporal.client, handle.workflowId, { by: 'ops', planDigest: waiting.planDigest! });
+    const result = await handle.result();
+    rec.emulator.state.clearFaults();
+    expect(result).toMatchObject({ status: 'completed', totals: { failedGroups: 1 } });
+    const got = received.find((r) => r.body.run.workflowId === handle.workflowId && r.body.event === 'run-failed');
+    expect(got?.body.run).toMatchObject({ failedGroups: 1, planDigest: result.planDigest });
+    expect(got!.body.text).toMatch(/^gcsync: run \S+ failed: 1 of \d+ changed groups failed$/);
   });
 
   it('with the webhook down, the run ends as it would have and notify.failed is audited', async () => {
