@@ -1,5 +1,6 @@
 /** What the activities need from the worker: long-lived clients and stores, created once per worker process. */
 import type { AuditSink } from '../src/audit/sink';
+import type { NotifyConfig } from '../src/notify/config';
 import type { ScimNotifier } from '../src/scim/client';
 import type { BlobStore } from '../src/store/blob-store';
 import type { OwnershipLedger } from '../src/store/ownership-ledger';
@@ -19,6 +20,8 @@ export interface ActivityDeps {
    * activities fail as misconfigured without it, rather than drop a notification).
    */
   scimOutbox?: ScimOutbox;
+  /** Webhook for run notifications (`GCSYNC_NOTIFY_URL`); undefined = notifications off. */
+  notify?: NotifyConfig;
   /** Folder that relative `rulesRef` paths are resolved against (default: the worker's working directory). */
   rulesDir?: string;
   /** Groups applied at once when the run does not override it. */
