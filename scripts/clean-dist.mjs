@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// First step of `npm run build`: tsc never deletes, so a file left by an older build (say a module since moved out
+// of the production build) would otherwise ship in dist/.
+import { rmSync } from 'node:fs';
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
