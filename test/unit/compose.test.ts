@@ -87,7 +87,7 @@ function bindMounts(s: Service): BindMount[] {
       // Defaults first: `${GCSYNC_RULES_PATH:-./examples/rules.yaml}:/etc/gcsync/rules.yaml:ro` has a colon inside.
       const [source, target] = withDefaults(v).split(':');
       if (source.startsWith('.') || source.startsWith('/')) mounts.push({ source, target });
-    } else if ((v.type ?? 'volume') === 'bind' && v.source) {
+    } else if ((v.type ?? 'volume') === 'bind' && v.source && v.target) {
       mounts.push({ source: withDefaults(v.source), target: v.target });
     }
   }
@@ -326,7 +326,8 @@ describe('docker-compose.yml', () => {
           mounted: true,
         });
       }
-      for (const x of s.secrets ?? []) expect(compose.secrets).toHaveProperty(typeof x === 'string' ? x : x.source);
+      for (const x of s.secrets ?? [])
+        expect(compose.secrets).toHaveProperty(typeof x === 'string' ? x : (x.source ?? '(no source)'));
     }
     const gitignore = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n');
     for (const [name, def] of Object.entries(compose.secrets ?? {})) {
