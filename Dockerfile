@@ -6,13 +6,14 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/clean-dist.mjs scripts/build-workflow-bundle.ts ./scripts/
+COPY scripts/clean-dist.mjs scripts/build-workflow-bundle.ts scripts/prune-native-prebuilds.mjs ./scripts/
 COPY src ./src
 COPY workflows ./workflows
 COPY activities ./activities
 # The build compiles to dist/ (without the emulator, demo and dev-server helper) and bundles the workflows into
-# dist/workflow-bundle.js; the prune then drops every devDependency (tsx, jest, typescript, ...).
-RUN npm run build && npm prune --omit=dev
+# dist/workflow-bundle.js; the prune then drops every devDependency (tsx, jest, typescript, ...) and the Temporal
+# native core built for other platforms (about 110 MB).
+RUN npm run build && npm prune --omit=dev && node scripts/prune-native-prebuilds.mjs
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \

@@ -1,13 +1,13 @@
 /**
  * CI smoke test of the production artifacts: `npm run build`, then the build output, package.json, the lockfile and
  * bin/ copied to an empty folder and installed there with `npm ci --omit=dev` (from the npm cache, the registry only
- * for what the cache lacks), as the image does. From that copy `gcsync --version` answers, the development-only
+ * for what the cache lacks) and pruned to this platform's Temporal native core, as the image's build stage does. From that copy `gcsync --version` answers, the development-only
  * commands say so, and `gcsync worker` (on the prebuilt workflow bundle) with `gcsync run --wait` completes a run
  * against the emulator and a Temporal dev server, both started from this development checkout since production
  * ships neither.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { genesysEnvFor, startEmulator, type RunningEmulator } from '../../src/emulator';
@@ -60,6 +60,9 @@ beforeAll(async () => {
       env: { ...process.env, NODE_ENV: 'production' },
     });
     expect(install).toMatchObject({ code: 0 });
+    // As the image's build stage does: keep only this platform's Temporal native core.
+    const prune = await run(process.execPath, [join(ROOT, 'scripts', 'prune-native-prebuilds.mjs')], { cwd: app });
+    expect(prune).toMatchObject({ code: 0 });
   } finally {
     [temporal, emulator] = await servers;
   }
@@ -86,6 +89,7 @@ it('holds the compiled product and the workflow bundle, no sources, no test tool
     expect({ pkg, installed: existsSync(join(app, 'node_modules', pkg)) }).toEqual({ pkg, installed: false });
   }
   expect(existsSync(join(app, 'node_modules', '@temporalio', 'worker'))).toBe(true);
+  expect(readdirSync(join(app, 'node_modules', '@temporalio', 'core-bridge', 'releases'))).toHaveLength(1);
 });
 
 it('answers --version from the compiled CLI; emulator and demo say they are development-only', async () => {
@@ -98,9 +102,9 @@ it('answers --version from the compiled CLI; emulator and demo say they are deve
   expect(viaBin).toEqual({ code: 0, out: `${VERSION}\n` });
   expect(viaMain).toEqual({ code: 0, out: `${VERSION}\n` });
   expect(emulatorRun.code).toBe(1);
-  expect(emulatorRun.out).toContain('gcsync emulator is development-only');
+  expect(emulatorRun.out).toContain('gcsync: emulator is development-only');
   expect(demoRun.code).toBe(1);
-  expect(demoRun.out).toContain('gcsync demo is development-only');
+  expect(demoRun.out).toContain('gcsync: demo is development-only');
 });
 
 it('runs a worker on the prebuilt workflow bundle that completes a reconciliation', async () => {

@@ -33,7 +33,7 @@ describe('development-only commands', () => {
     // Any options the documented command takes still reach the message, not "unknown option".
     const run = production.parseAsync(['node', 'gcsync', name, '--port', '0', '--users', '5'], { from: 'node' });
     await expect(run).rejects.toThrow(DevelopmentOnlyError);
-    await expect(run).rejects.toThrow(`gcsync ${name} is development-only`);
+    await expect(run).rejects.toThrow(`${name} is development-only`);
   });
 });
 

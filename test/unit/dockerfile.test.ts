@@ -109,7 +109,9 @@ describe('Dockerfile', () => {
   it('copies every input of `npm run build` into the build stage, and only files in the build context', () => {
     const builder = stages.find((s) => of(s, 'RUN').some((i) => /\bnpm run build\b/.test(args(i))))!;
     const include = (readJson('tsconfig.build.json').include as string[] | undefined) ?? [];
-    const scripts = packageJson.scripts.build.match(/\bscripts\/[\w.-]+/g) ?? [];
+    // Scripts the build script runs, and scripts the stage's RUN lines run themselves.
+    const named = [packageJson.scripts.build, ...of(builder, 'RUN').map(args)].join(' ');
+    const scripts = named.match(/\bscripts\/[\w.-]+/g) ?? [];
     expect(scripts.length).toBeGreaterThan(0);
     const copied = contextSources(builder);
     const covered = (path: string) => copied.some((c) => path === c || path.startsWith(`${c}/`));

@@ -37,7 +37,7 @@ export type ModuleLoader = (module: string) => Record<string, unknown> | undefin
 export class DevelopmentOnlyError extends Error {
   constructor(readonly command: string) {
     super(
-      `gcsync ${command} is development-only: this install holds the production build, which leaves out the ` +
+      `${command} is development-only: this install holds the production build, which leaves out the ` +
         `Genesys emulator, the demo and the Temporal dev-server helper. Run it from a development checkout ` +
         `(npm ci, then npx gcsync ${command}).`,
     );
