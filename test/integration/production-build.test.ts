@@ -7,7 +7,7 @@
  * ships neither.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { genesysEnvFor, startEmulator, type RunningEmulator } from '../../src/emulator';
@@ -50,16 +50,19 @@ beforeAll(async () => {
     startEmulator({ quiet: true, users: 120, groups: 3, seed: 11, rateLimitPerMinute: 0 }),
   ]);
   try {
-    const build = await run('npm', ['run', 'build'], { cwd: ROOT });
+    // `npm ci` needs only package.json and the lockfile, so it runs beside the build; dist/ and bin/ follow.
+    mkdirSync(app);
+    for (const path of ['package.json', 'package-lock.json']) cpSync(join(ROOT, path), join(app, path));
+    const [build, install] = await Promise.all([
+      run('npm', ['run', 'build'], { cwd: ROOT }),
+      run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
+        cwd: app,
+        env: { ...process.env, NODE_ENV: 'production' },
+      }),
+    ]);
     expect(build).toMatchObject({ code: 0 });
-    for (const path of ['dist', 'bin', 'package.json', 'package-lock.json']) {
-      cpSync(join(ROOT, path), join(app, path), { recursive: true });
-    }
-    const install = await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'], {
-      cwd: app,
-      env: { ...process.env, NODE_ENV: 'production' },
-    });
     expect(install).toMatchObject({ code: 0 });
+    for (const path of ['dist', 'bin']) cpSync(join(ROOT, path), join(app, path), { recursive: true });
     // As the image's build stage does: keep only this platform's Temporal native core.
     const prune = await run(process.execPath, [join(ROOT, 'scripts', 'prune-native-prebuilds.mjs')], { cwd: app });
     expect(prune).toMatchObject({ code: 0 });
