@@ -104,6 +104,8 @@ describe('Dockerfile', () => {
         .flatMap((e) => e.getProperties().map((p) => [p.getName(), p.getValue()])),
     );
     expect(env.NODE_ENV).toBe('production');
+    // Issue 9: the measured heap cap that keeps a 200k-user run's worker under 1 GiB is the image's default.
+    expect(env.NODE_OPTIONS).toMatch(/--max-old-space-size=\d+/);
   });
 
   it('copies every input of `npm run build` into the build stage, and only files in the build context', () => {
