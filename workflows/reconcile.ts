@@ -7,10 +7,13 @@ import {
   ApplicationFailure,
   condition,
   executeChild,
+  isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -18,6 +21,7 @@ import type { createActivities } from '../activities';
 import type { AuditEventInput, ComputePlanResult, PrepareRunResult, RunContext } from '../activities/types';
 import { parseDuration } from '../src/core/duration';
 import { NON_RETRYABLE_READ_FAILURES } from '../src/core/failure-types';
+import type { RunNotification } from '../src/core/notification';
 import { applyGroupsBatch, DEFAULT_HEARTBEAT_TIMEOUT_MS } from './apply-batch';
 import { groupsDoneSignal } from './internal-messages';
 import {
@@ -30,6 +34,9 @@ import {
   type DecisionOrigin,
   type RejectSignal,
   statusQuery,
+  supersedeUpdate,
+  type SupersedeRequest,
+  type RunRef,
   type GroupOutcome,
   type PlanGroupSummary,
   type PlanPage,
@@ -38,7 +45,12 @@ import {
   type RunPhase,
   type RunStatus,
 } from './messages';
-import { AWAITING_APPROVAL_ATTRIBUTE, PHASE_ATTRIBUTE, PLAN_DIGEST_ATTRIBUTE } from './search-attributes';
+import {
+  AWAITING_APPROVAL_ATTRIBUTE,
+  PHASE_ATTRIBUTE,
+  PLAN_DIGEST_ATTRIBUTE,
+  SCHEDULED_BY_ID_ATTRIBUTE,
+} from './search-attributes';
 
 /** Groups per apply-batch child: bounds each child's history (≈ 7 events per group). */
 const GROUPS_PER_CHILD = 100;
@@ -99,8 +111,37 @@ const quick = proxyActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
+/** Webhook notifications: bounded retries (about 7 s of back-off in all); one that still fails never fails the run. */
+const notifying = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: ['NotifyRejected'],
+  },
+});
+
 /** Reconciles Genesys Cloud group memberships with the rules; see `workflows/messages.ts` for the contract. */
 export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileResult> {
+  try {
+    return await reconcile(input);
+  } catch (err) {
+    // ---- notifications: a run that fails (not one cancelled on purpose) says so before it ends ----
+    if (err instanceof TemporalFailure && !isCancellation(err)) {
+      await notifyRun('gcsync-notify-run-failed', { kind: 'run-failed', mode: input.mode, message: causes(err) }).catch(
+        (notifyErr: unknown) => {
+          // The run's own failure is what ends it; a failing audit of the notification must not replace it.
+          if (!(notifyErr instanceof TemporalFailure)) throw notifyErr;
+        },
+      );
+    }
+    throw err;
+  }
+}
+
+async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
   const info = workflowInfo();
   const ctx: RunContext = { workflowId: info.workflowId, runId: info.runId };
   const base = { workflowId: ctx.workflowId, runId: ctx.runId };
@@ -123,6 +164,8 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     | { kind: 'reject'; by: string; reason: string; origin?: DecisionOrigin }
     | undefined;
   const pendingAudit: AuditEventInput[] = [];
+  /** Set by the `supersedePlan` Update: a newer run of the schedule replaced the plan awaiting approval. */
+  let supersededBy: SupersedeRequest | undefined;
   const outcomes = new Map<string, GroupOutcome>();
   let heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
 
@@ -143,7 +186,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   setHandler(approveSignal, (signal) => {
     const named = String(signal?.by ?? '').trim();
     const by = named || 'anonymous';
-    if (!status.awaitingApproval || decision) return;
+    if (!status.awaitingApproval || decision || supersededBy) return;
     // An approval must say who approves (the audit trail needs an identity) and which plan (the digest).
     if (!plan || !named || signal?.planDigest !== plan.planDigest) {
       const refused = { by, at: now(), planDigest: String(signal?.planDigest ?? '') };
@@ -163,7 +206,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     decision = { kind: 'approve', by, comment: signal.comment, origin: signal.origin ?? { via: 'signal' } };
   });
   setHandler(rejectSignal, (signal) => {
-    if (!status.awaitingApproval || decision) return;
+    if (!status.awaitingApproval || decision || supersededBy) return;
     decision = {
       kind: 'reject',
       by: String(signal?.by ?? '').trim() || 'unknown',
@@ -173,6 +216,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   });
   /** Why a decision would not be taken now, or undefined. */
   const decisionProblem = (by: unknown, digest?: unknown): string | undefined => {
+    if (supersededBy) return `the run was superseded by ${supersededBy.by.workflowId}`;
     if (!status.awaitingApproval || decision) return `the run is not awaiting approval (phase: ${status.phase})`;
     if (!String(by ?? '').trim()) return 'a decision must name who makes it (by)';
     if (digest !== undefined && digest !== plan?.planDigest) {
@@ -200,6 +244,27 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
       return { decision: 'rejected' as const, by, planDigest: plan?.planDigest ?? '' };
     },
     { validator: (req: RejectSignal) => refuse(decisionProblem(req?.by)) },
+  );
+  // ---- schedules: a newer run of the schedule supersedes the plan awaiting approval (never one already decided) ----
+  setHandler(
+    supersedeUpdate,
+    (req: SupersedeRequest) => {
+      supersededBy ??= req;
+      return { superseded: { workflowId: ctx.workflowId, runId: ctx.runId }, planDigest: supersededBy.planDigest };
+    },
+    {
+      validator: (req: SupersedeRequest) => {
+        if (!req?.by?.workflowId || !req.by.runId || !req.planDigest) {
+          throw new Error('supersedePlan must name the newer run (by.workflowId, by.runId) and its planDigest');
+        }
+        if (supersededBy) {
+          // The sender's activity may be retried: the same newer run is answered again.
+          if (supersededBy.by.runId === req.by.runId) return;
+          throw new Error(`the run was already superseded by ${supersededBy.by.workflowId}`);
+        }
+        refuse(decisionProblem('supersede'));
+      },
+    },
   );
   const tally = (outcome: GroupOutcome): void => {
     if (outcomes.has(outcome.groupId)) return;
@@ -246,6 +311,25 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     ]);
     return result;
   };
+  /** Ends a scheduled run that leaves the work to an older run of its schedule (`other`). */
+  async function endScheduled(outcome: 'skipped' | 'already-pending', other: RunRef): Promise<ReconcileResult> {
+    const id = `${ctx.workflowId}/${ctx.runId}/${outcome}`;
+    await audit([
+      outcome === 'skipped'
+        ? { ...base, type: 'run.skipped', id, at: now(), activeWorkflowId: other.workflowId, activeRunId: other.runId }
+        : {
+            ...base,
+            type: 'plan.already-pending',
+            id,
+            at: now(),
+            planDigest: plan?.planDigest ?? '',
+            pendingWorkflowId: other.workflowId,
+            pendingRunId: other.runId,
+          },
+    ]);
+    const result = emptyResult(outcome);
+    return finish(outcome === 'skipped' ? { ...result, activeRun: other } : { ...result, pendingRun: other }, outcome);
+  }
   const emptyResult = (statusName: ReconcileResult['status'], error?: string): ReconcileResult => ({
     status: statusName,
     planId: plan?.planId,
@@ -260,6 +344,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     await audit([
       { ...base, type: 'run.aborted', id: `${ctx.workflowId}/${ctx.runId}/run-aborted`, at: now(), reason, message },
     ]);
+    await notifyRun('gcsync-notify-aborted', { kind: 'run-aborted', mode: input.mode, message });
     return finish(emptyResult('aborted', message), 'aborted');
   }
 
@@ -336,6 +421,14 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     },
   ]);
 
+  // ---- schedules: a scheduled run stops at once while an older run of its schedule is still at work ----
+  const scheduleId = scheduledById();
+  const startedAt = info.runStartTime.toISOString();
+  if (scheduleId && patched('gcsync-schedule-skip-active-run')) {
+    const atStart = await quick.checkScheduledOverlap({ ctx, scheduleId, startedAt });
+    if (atStart.kind === 'skip') return endScheduled('skipped', atStart.activeRun);
+  }
+
   // Everything up to the plan only reads. A failure there (refused credentials, Genesys down beyond retries)
   // ends the run as aborted with a precise message and an audit entry, with nothing written.
   let prepared: Extract<PrepareRunResult, { ok: true }>;
@@ -350,9 +443,24 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   }
   const currentPlan = plan!;
 
+  // ---- schedules: a newer plan supersedes the older runs awaiting approval; the same plan is not asked for twice ----
+  if (scheduleId && input.mode === 'apply' && patched('gcsync-schedule-supersede-pending')) {
+    const overlap = await quick.resolveScheduledOverlap({
+      ctx,
+      scheduleId,
+      startedAt,
+      planDigest: currentPlan.planDigest,
+    });
+    if (overlap.kind === 'skip') return endScheduled('skipped', overlap.activeRun);
+    if (overlap.kind === 'already-pending') return endScheduled('already-pending', overlap.pendingRun);
+  }
+
   if (currentPlan.totals.adds + currentPlan.totals.removes === 0)
     return finish(emptyResult('no-changes'), 'no-changes');
-  if (input.mode === 'plan') return finish(emptyResult('planned'), 'planned');
+  if (input.mode === 'plan') {
+    await notifyRun('gcsync-notify-drift', { kind: 'drift-detected', ...planFacts(currentPlan, input.mode) });
+    return finish(emptyResult('planned'), 'planned');
+  }
 
   // Gate: wait for a matching approval, a rejection, or the deadline.
   let approvalRef = 'policy:no-approval-required';
@@ -362,15 +470,41 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     status.approvalDeadline = new Date(deadline).toISOString();
     setPhase('awaiting-approval');
     log.info('awaiting approval', { planDigest: currentPlan.planDigest, reasons: currentPlan.approvalReasons });
-    while (!decision) {
+    // The alert goes out while the run already waits: an approval may arrive before the webhook answers.
+    const notified = notifyRun('gcsync-notify-approval-needed', {
+      kind: 'approval-needed',
+      ...planFacts(currentPlan, input.mode),
+      approvalDeadline: status.approvalDeadline,
+    });
+    while (!decision && !supersededBy) {
       const remaining = deadline - Date.now();
       const woke =
-        remaining > 0 && (await condition(() => decision !== undefined || pendingAudit.length > 0, remaining));
+        remaining > 0 &&
+        (await condition(
+          () => decision !== undefined || supersededBy !== undefined || pendingAudit.length > 0,
+          remaining,
+        ));
       await audit(pendingAudit.splice(0));
-      if (!woke && !decision) break;
+      if (!woke && !decision && !supersededBy) break;
     }
     await audit(pendingAudit.splice(0));
+    await notified;
     status.awaitingApproval = false;
+    if (supersededBy) {
+      await audit([
+        {
+          ...base,
+          type: 'run.superseded',
+          id: `${ctx.workflowId}/${ctx.runId}/run-superseded`,
+          at: now(),
+          planDigest: currentPlan.planDigest,
+          supersededByWorkflowId: supersededBy.by.workflowId,
+          supersededByRunId: supersededBy.by.runId,
+          newerPlanDigest: supersededBy.planDigest,
+        },
+      ]);
+      return finish({ ...emptyResult('superseded'), supersededBy: supersededBy.by }, 'superseded');
+    }
     if (!decision) {
       await audit([
         {
@@ -467,7 +601,70 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     groups: shown.length === groupsOut.length ? groupsOut : shown,
     ...(shown.length < groupsOut.length ? { groupsOmitted: groupsOut.length - shown.length } : {}),
   };
+  if (failedOut.length > 0) {
+    await notifyRun('gcsync-notify-failed-groups', {
+      kind: 'run-failed',
+      mode: input.mode,
+      planDigest: currentPlan.planDigest,
+      failedGroups: failedOut.length,
+      message: `${failedOut.length} of ${groupsOut.length} changed groups failed`,
+    });
+  }
   return finish(result, 'completed');
+}
+
+/** What a notification says about a plan. */
+function planFacts(plan: ComputePlanResult, mode: string): Omit<RunNotification, 'kind' | 'workflowId' | 'runId'> {
+  return {
+    mode,
+    planDigest: plan.planDigest,
+    totals: plan.totals,
+    ...(plan.approvalReasons.length ? { reasons: plan.approvalReasons } : {}),
+  };
+}
+
+/**
+ * Sends a notification through the worker's webhook (`notifyRun`; off when the worker has none) when the run's code
+ * has `patchId` (runs recorded before notifications existed replay without it). A notification that still fails
+ * after its retries is audited as `notify.failed` and never fails the run.
+ */
+async function notifyRun(patchId: string, facts: Omit<RunNotification, 'workflowId' | 'runId'>): Promise<void> {
+  if (!patched(patchId)) return;
+  const { workflowId, runId } = workflowInfo();
+  try {
+    await notifying.notifyRun({ ...facts, workflowId, runId });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    await quick.recordAudit([
+      {
+        type: 'notify.failed',
+        id: `${workflowId}/${runId}/notify-failed/${facts.kind}`,
+        workflowId,
+        runId,
+        at: new Date().toISOString(),
+        kind: facts.kind,
+        error: cause?.message ?? err.message,
+      },
+    ]);
+  }
+}
+
+/** A failure's message and those of its causes (`Child Workflow execution failed: Activity task failed: …`). */
+function causes(err: Error): string {
+  const messages: string[] = [];
+  for (let e: unknown = err; e instanceof Error && messages.length < 5; e = e.cause) messages.push(e.message);
+  return messages.join(': ');
+}
+
+/** The schedule that started this run (`TemporalScheduledById`), if a schedule did. */
+function scheduledById(): string | undefined {
+  const info = workflowInfo();
+  const typed = info.typedSearchAttributes.get(SCHEDULED_BY_ID_ATTRIBUTE);
+  if (typeof typed === 'string' && typed) return typed;
+  // Older servers send the attribute without its type metadata: read the untyped map then.
+  const raw = (info.searchAttributes as Record<string, unknown> | undefined)?.[SCHEDULED_BY_ID_ATTRIBUTE.name];
+  return Array.isArray(raw) && typeof raw[0] === 'string' && raw[0] ? raw[0] : undefined;
 }
 
 /** Audit fields saying how a decision arrived (plain strings only). */

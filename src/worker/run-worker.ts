@@ -4,7 +4,7 @@
  * them), SDK logs as pino JSON lines, optional Prometheus metrics (Temporal's runtime metrics plus gcsync's own
  * counters, which activities record through the same meter) and optional OpenTelemetry tracing.
  */
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createWorkerLogger } from '../observability/temporal-pino-logger';
 import { loadWorkerTracing } from '../observability/load-tracing';
 import { loadTracingConfig } from '../observability/tracing-config';
@@ -12,7 +12,8 @@ import { loadTemporalConfig, temporalConnectionOptions, describeTemporalConfig }
 import { ConnectAbortedError, connectWithRetry } from './connect-retry';
 import { openActivityDeps } from './dependencies';
 import { requireSearchAttributes } from './search-attributes';
-import { createReconcileWorker, WORKFLOWS_PATH } from './worker';
+import { createReconcileWorker } from './worker';
+import { workflowCodeForWorker } from './workflow-bundle';
 
 /** Options of {@link runWorker}; anything unset comes from the environment. */
 export interface RunWorkerOptions {
@@ -78,19 +79,15 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
     for (const [name, value] of Object.entries(opened.settings)) print(`  ${name}: ${value}`);
     print(`  metrics: ${metricsAddress ? `http://${metricsAddress}/metrics` : 'off (GCSYNC_METRICS_ADDRESS unset)'}`);
     print(`  tracing: ${tracingConfig ? `OTLP ${tracingConfig.endpoint} as ${tracingConfig.serviceName}` : 'off'}`);
-    // Bundled here with a quiet logger: webpack's module listing at INFO says nothing an operator needs.
-    const workflowBundle = await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: new DefaultLogger('WARN'),
-      // Only a traced worker carries the tracing interceptors: off costs nothing, not even bundle size.
-      ...(tracing ? { workflowInterceptorModules: tracing.options.workflowModules } : {}),
-    });
+    // Only a traced worker carries the tracing interceptors: off costs nothing, not even bundle size.
+    const workflows = await workflowCodeForWorker(undefined, tracing?.options.workflowModules);
+    print(`  workflows: ${workflows.source}`);
     const worker = await createReconcileWorker({
       connection,
       namespace: temporalConfig.namespace,
       taskQueue,
       deps: opened.deps,
-      workflowBundle,
+      workflowBundle: workflows.workflowBundle,
       ...(tracing ? { tracing: tracing.options } : {}),
     });
     const running = worker.run();

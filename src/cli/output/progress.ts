@@ -16,6 +16,9 @@ const FINAL_PHASES: ReadonlySet<RunPhase> = new Set([
   'expired',
   'aborted',
   'failed',
+  'skipped',
+  'superseded',
+  'already-pending',
 ]);
 
 /** The line printed when a run enters `status.phase`. */
