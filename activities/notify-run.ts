@@ -4,14 +4,10 @@
  * stays out of inputs, history and audit; log lines name the webhook as scheme and host only.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { FAILURE_TYPES } from '../src/core/failure-types';
 import { buildNotificationBody, type RunNotification } from '../src/core/notification';
 import { postNotification, WebhookError } from '../src/notify/webhook';
 import type { ActivityDeps } from './deps';
-
-/** Failure type of a notification the webhook refused (a 4xx other than 408/425/429): sending it again is pointless. */
-export const NOTIFY_REJECTED = 'NotifyRejected';
-/** Failure type of a notification that may get through on a later attempt (timeout, network, 5xx, 429). */
-export const NOTIFY_FAILED = 'NotifyFailed';
 
 /** What `notifyRun` did: nothing (no webhook configured) or sent (with the answer's status). */
 export type NotifyRunResult = { status: 'off' } | { status: 'sent'; httpStatus: number };
@@ -35,7 +31,7 @@ export function makeNotifyRun(deps: ActivityDeps) {
       context.log.warn('notification not delivered', { kind: notification.kind, error: err.message });
       throw ApplicationFailure.create({
         message: err.message,
-        type: err.retryable ? NOTIFY_FAILED : NOTIFY_REJECTED,
+        type: err.retryable ? FAILURE_TYPES.notifyFailed : FAILURE_TYPES.notifyRejected,
         nonRetryable: !err.retryable,
       });
     }

@@ -25,6 +25,10 @@ export const FAILURE_TYPES = {
   scimMisconfigured: 'ScimMisconfigured',
   /** Another deliverer holds the IdP group's outbox lease: retryable. */
   scimOutboxBusy: 'ScimOutboxBusy',
+  /** The webhook refused a run notification (a 4xx other than 408/425/429): sending it again is pointless. */
+  notifyRejected: 'NotifyRejected',
+  /** A run notification may get through on a later attempt (timeout, network, 5xx, 429). */
+  notifyFailed: 'NotifyFailed',
 } as const;
 
 /** One of the failure type names above. */
