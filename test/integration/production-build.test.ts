@@ -2,7 +2,8 @@
  * CI smoke test of the production artifacts: `npm run build`, then the build output, package.json, the lockfile and
  * bin/ copied to an empty folder and installed there with `npm ci --omit=dev` (from the npm cache, the registry only
  * for what the cache lacks) and pruned to this platform's Temporal native core, as the image's build stage does. From that copy `gcsync --version` answers, the development-only
- * commands say so, and `gcsync worker` (on the prebuilt workflow bundle) with `gcsync run --wait` completes a run
+ * commands say so, `gcsync admin register-search-attributes` sets up the namespace, and `gcsync worker` (on the
+ * prebuilt workflow bundle) with `gcsync run --wait` completes a run
  * against the emulator and a Temporal dev server, both started from this development checkout since production
  * ships neither.
  */
@@ -126,6 +127,15 @@ it('runs a worker on the prebuilt workflow bundle that completes a reconciliatio
     SCIM_BASE_URL: '',
     GCSYNC_METRICS_ADDRESS: '',
   };
+  // A fresh namespace: its administrator registers the search attributes once (the worker only checks them).
+  const admin = await run(process.execPath, [join(app, 'bin', 'gcsync.js'), 'admin', 'register-search-attributes'], {
+    cwd: app,
+    env,
+  });
+  expect(admin).toEqual({
+    code: 0,
+    out: `Registered in namespace ${t.namespace}: GcsyncPhase, GcsyncAwaitingApproval, GcsyncPlanDigest\n`,
+  });
   let out = '';
   worker = spawn(process.execPath, [join(app, 'bin', 'gcsync.js'), 'worker'], { cwd: app, env });
   worker.stdout.on('data', (d: Buffer) => (out += d.toString()));
