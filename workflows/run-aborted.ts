@@ -20,6 +20,11 @@ export function runAbortedFailure(result: ReconcileResult): ApplicationFailure {
   });
 }
 
+/** Whether `err` is the failure an aborted run ends with (already audited and notified as aborted). */
+export function isRunAborted(err: unknown): boolean {
+  return err instanceof ApplicationFailure && err.type === RUN_ABORTED_FAILURE;
+}
+
 /**
  * The result an aborted run carries in its failure, or `undefined` when `failure` is not a `RunAborted` failure
  * (look at the `cause` of a client's `WorkflowFailedError`).
