@@ -7,7 +7,13 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { workflowMetadataQuery } from '@temporalio/workflow';
-import { describeRun, resultOf, startReconciliation, waitForResult } from '../../src/client/reconciliation-client';
+import {
+  describeRun,
+  listRuns,
+  resultOf,
+  startReconciliation,
+  waitForResult,
+} from '../../src/client/reconciliation-client';
 import { statusQuery } from '../../workflows/messages';
 import { RUN_ABORTED_FAILURE } from '../../workflows/run-aborted';
 import { CUSTOM_SEARCH_ATTRIBUTES, PHASE_ATTRIBUTE } from '../../workflows/search-attributes';
@@ -43,6 +49,15 @@ async function phaseAttribute(workflowId: string): Promise<string | undefined> {
   return info.typedSearchAttributes.get(PHASE_ATTRIBUTE);
 }
 
+/** The run as `gcsync list` shows it, once visibility has caught up with its phase. */
+async function listed(workflowId: string, phase: string) {
+  const runs = await waitFor(
+    () => listRuns(temporal.client, { limit: 100 }),
+    (all) => all.some((r) => r.workflowId === workflowId && r.phase === phase),
+  );
+  return runs.find((r) => r.workflowId === workflowId);
+}
+
 async function finishedEntry(workflowId: string) {
   return (await rec.auditEntries()).find((e) => e.workflowId === workflowId && e.type === 'run.finished');
 }
@@ -71,6 +86,7 @@ it('an aborted run fails as RunAborted, and the client still reports status abor
   expect(described.failure).toBeUndefined();
 
   expect(await phaseAttribute(handle.workflowId)).toBe('aborted');
+  expect(await listed(handle.workflowId, 'aborted')).toMatchObject({ executionStatus: 'FAILED' });
   expect(await finishedEntry(handle.workflowId)).toMatchObject({ status: 'aborted' });
   const details = await currentDetails(handle.workflowId);
   expect(details).toContain('run: aborted (nothing written)');
@@ -118,6 +134,7 @@ it('a waiting run shows its plan and how to approve on the run page, then, cance
   expect((await handle.describe()).status.name).toBe('CANCELLED');
   expect(await finishedEntry(run.workflowId)).toMatchObject({ status: 'cancelled' });
   expect(await phaseAttribute(run.workflowId)).toBe('cancelled');
+  expect(await listed(run.workflowId, 'cancelled')).toMatchObject({ executionStatus: 'CANCELLED' });
   expect(await handle.query(statusQuery)).toMatchObject({ phase: 'cancelled', awaitingApproval: false });
   expect(await currentDetails(run.workflowId)).toContain('run: cancelled');
   expect(writes()).toBe(0);
@@ -144,10 +161,21 @@ it('a run whose apply child cannot run fails with the failed phase and a run.fin
     expect(finished).toMatchObject({ status: 'failed' });
     expect(String(finished!.error)).toMatch(/already (started|running)/i);
     expect(await phaseAttribute(workflowId)).toBe('failed');
+    expect(await listed(workflowId, 'failed')).toMatchObject({ executionStatus: 'FAILED' });
     expect(await handle.query(statusQuery)).toMatchObject({ phase: 'failed', error: finished!.error });
     expect(await currentDetails(workflowId)).toContain('run: failed');
     expect(writes()).toBe(0);
   } finally {
     await blocker.terminate('test over');
   }
+});
+
+it('an expired run says so on its run page and in the list', async () => {
+  const policy = ['requireApproval: auto', 'maxRemovals: 0', 'maxRemovalRatio: 1', 'approvalTimeout: 2s'];
+  const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator, { policy: policy.join('\n  ') }) });
+  expect((await handle.result()).status).toBe('expired');
+  expect(await listed(handle.workflowId, 'expired')).toMatchObject({ executionStatus: 'COMPLETED' });
+  const details = await currentDetails(handle.workflowId);
+  expect(details).toContain('run: approval expired (nothing written)');
+  expect(details).not.toContain('How to approve');
 });
