@@ -24,7 +24,6 @@ export interface RunPageGroup {
   adds: number;
   removes: number;
   currentCount: number;
-  desiredCount: number;
 }
 
 /** What a group's apply came to, once known. */
@@ -167,7 +166,9 @@ function groupTable(input: RunPageInput, maxRows: number): string[] {
       escapeCell(g.mode),
       `+${g.adds}`,
       `−${g.removes}`,
-      `${g.currentCount} → ${g.desiredCount}`,
+      // What the plan leaves (additive and managed groups keep members the rules do not select; desiredCount is
+      // only what the rules select).
+      `${g.currentCount} → ${g.currentCount + g.adds - g.removes}`,
     ];
     if (withOutcome) cells.push(outcomeCell(input.outcomes?.get(g.groupId)));
     lines.push(`| ${cells.join(' | ')} |`);

@@ -36,7 +36,6 @@ function group(n: number, overrides: Partial<RunPageGroup> = {}): RunPageGroup {
     adds: 1,
     removes: 2,
     currentCount: 10,
-    desiredCount: 9,
     ...overrides,
   };
 }
@@ -61,7 +60,9 @@ describe('runPageMarkdown', () => {
     expect(md).toContain('**Warnings:**\n\n- selector include.any\\[2\\] matches nobody');
   });
 
-  it('tables the changed groups only, with their + and − counts', () => {
+  it('tables the changed groups only, with their + and − counts and the members the plan leaves', () => {
+    const additive = group(4, { groupName: 'Skilled', mode: 'additive', adds: 7, removes: 0, currentCount: 73 });
+    expect(page({ groups: [additive] })).toContain('| Skilled | additive | +7 | −0 | 73 → 80 |');
     const md = page();
     expect(md).toContain('### Changed groups (2)');
     expect(md).toContain('| Group 1 | exact | +1 | −2 | 10 → 9 |');
