@@ -191,6 +191,9 @@ async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<Reco
   let supersededBy: SupersedeRequest | undefined;
   const outcomes = new Map<string, GroupOutcome>();
   let heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  /** The run page of the Web UI (current details): rebuilt at each phase, as groups are applied, on a refusal. */
+  const refreshRunPage = (): void =>
+    setCurrentDetails(runPageMarkdown({ workflowId: ctx.workflowId, status, groups: summaries, outcomes }));
 
   setHandler(statusQuery, () => status);
   setHandler(planQuery, (req) => {
@@ -228,6 +231,7 @@ async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<Reco
           refused.at,
         ),
       );
+      refreshRunPage();
       return;
     }
     decision = { kind: 'approve', by, comment: signal.comment, origin: signal.origin ?? { via: 'signal' } };
@@ -298,9 +302,6 @@ async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<Reco
     outcomes.set(outcome.groupId, outcome);
     addOutcome(status.progress, outcome);
   };
-  /** The run page of the Web UI (current details): rebuilt at each phase and as groups are applied. */
-  const refreshRunPage = (): void =>
-    setCurrentDetails(runPageMarkdown({ workflowId: ctx.workflowId, status, groups: summaries, outcomes }));
   setHandler(groupsDoneSignal, (batch) => {
     batch.forEach(tally);
     refreshRunPage();

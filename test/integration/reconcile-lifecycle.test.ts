@@ -14,7 +14,7 @@ import {
   startReconciliation,
   waitForResult,
 } from '../../src/client/reconciliation-client';
-import { statusQuery } from '../../workflows/messages';
+import { approveSignal, statusQuery } from '../../workflows/messages';
 import { RUN_ABORTED_FAILURE } from '../../workflows/run-aborted';
 import { CUSTOM_SEARCH_ATTRIBUTES, PHASE_ATTRIBUTE } from '../../workflows/search-attributes';
 import { rulesFor } from '../support/org-rules';
@@ -124,6 +124,13 @@ it('a waiting run shows its plan and how to approve on the run page, then, cance
     JSON.stringify({ by: 'you@example.com', planDigest: digest, comment: 'reviewed the plan' }),
   );
   expect(details.length).toBeLessThan(20_000);
+
+  // A wrong digest is refused, and the page says so.
+  await handle.signal(approveSignal, { by: 'mallory', planDigest: 'not-the-digest' });
+  await waitFor(
+    () => currentDetails(run.workflowId),
+    (text) => text.includes('1 approval(s) refused'),
+  );
 
   await handle.cancel();
   const failure = await handle.result().then(

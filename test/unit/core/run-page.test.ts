@@ -80,6 +80,14 @@ describe('runPageMarkdown', () => {
     expect(md).toContain('before 2026-12-07T04:00:00.000Z');
   });
 
+  it('counts refused approvals', () => {
+    const refused = { by: 'x', at: '2026-12-06T04:30:00.000Z', planDigest: 'b'.repeat(64) };
+    expect(page()).not.toContain('refused');
+    expect(page({ status: status({ refusedApprovals: [refused, refused] }) })).toContain(
+      '2 approval(s) refused (another plan digest, or nobody named).',
+    );
+  });
+
   it('shows how to approve only while the run waits', () => {
     const md = page({ status: status({ phase: 'applying', awaitingApproval: false }) });
     expect(md).not.toContain('How to approve');
