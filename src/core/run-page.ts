@@ -79,6 +79,9 @@ const PHASE_TEXT: Record<string, string> = {
   aborted: 'aborted (nothing written)',
   failed: 'failed',
   cancelled: 'cancelled',
+  skipped: 'skipped (an earlier run of the schedule is still going)',
+  superseded: 'superseded by a newer plan (nothing written)',
+  'already-pending': 'the same plan already waits in an earlier run (nothing written)',
 };
 
 /**

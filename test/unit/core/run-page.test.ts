@@ -80,6 +80,13 @@ describe('runPageMarkdown', () => {
     expect(md).toContain('before 2026-12-07T04:00:00.000Z');
   });
 
+  it('says in words how a run ended, whatever its phase', () => {
+    const ended = (phase: string) => page({ status: status({ phase, awaitingApproval: false }) }).split('\n')[0];
+    expect(ended('superseded')).toBe('## gcsync apply run: superseded by a newer plan (nothing written)');
+    expect(ended('cancelled')).toBe('## gcsync apply run: cancelled');
+    expect(ended('some-new-phase')).toBe('## gcsync apply run: some-new-phase');
+  });
+
   it('counts refused approvals', () => {
     const refused = { by: 'x', at: '2026-12-06T04:30:00.000Z', planDigest: 'b'.repeat(64) };
     expect(page()).not.toContain('refused');
