@@ -97,7 +97,8 @@ export type RunPhase =
   | 'failed'
   | 'skipped'
   | 'superseded'
-  | 'already-pending';
+  | 'already-pending'
+  | 'cancelled';
 
 /** Totals of a plan. */
 export interface PlanTotals {
