@@ -11,6 +11,8 @@
  *   npm run histories:record -- --only apply-scim    # some scenarios (comma-separated)
  *   npm run histories:record -- --name 2026-12-07-patch-x   # choose the folder name
  *   npm run histories:record -- --list               # print the scenarios and exit
+ *
+ * DEBUG=1 prints the stack of a failure.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -174,5 +176,6 @@ async function record(opts: Options): Promise<void> {
 
 record(parseOptions(process.argv.slice(2))).catch((err: unknown) => {
   console.error(`histories:record: ${err instanceof Error ? err.message : String(err)}`);
+  if (process.env.DEBUG) console.error(err);
   process.exit(1);
 });
