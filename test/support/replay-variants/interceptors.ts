@@ -3,8 +3,9 @@
  * ships, so `test/integration/workflow-replay.test.ts` can prove the replay test catches them. Bundled with the real
  * workflows (`workflowInterceptorModules`) in a second bundle that production never sees.
  *
- * The variant is chosen by the workflow id the test replays under (`<variant>:<anything>`), so one bundle serves
- * all variants; any other id runs the workflow unchanged.
+ * The variant is named by a memo entry ({@link VARIANT_MEMO}) the test adds to its copy of a recorded history: a memo
+ * is not a command, so it takes no part in the determinism check, and the workflow id stays the recorded one (child
+ * ids derive from it). One bundle thus serves every variant; without the memo the workflow runs unchanged.
  */
 import {
   patched,
@@ -16,7 +17,10 @@ import {
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 
-/** The variants, by workflow-id prefix. */
+/** Memo key naming the variant a replayed run takes. */
+export const VARIANT_MEMO = 'replayVariant';
+
+/** The variants, by memo value. */
 export const REPLAY_VARIANTS = {
   /** Reads the groups before the users (the two read activities swap places): not deterministic. */
   swapReads: 'swap-reads',
@@ -32,7 +36,10 @@ export const VARIANT_PATCH_ID = 'replay-test-extra-timer';
 const SWAPPED: Record<string, string> = { snapshotUsers: 'readGroups', readGroups: 'snapshotUsers' };
 
 class VariantOutbound implements WorkflowOutboundCallsInterceptor {
-  constructor(private readonly variant: string) {}
+  // Read when the first activity is scheduled: the memo is not decoded yet when the interceptors are created.
+  private get variant(): string {
+    return String(workflowInfo().memo?.[VARIANT_MEMO] ?? '');
+  }
 
   async scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
     if (this.variant === REPLAY_VARIANTS.swapReads && SWAPPED[input.activityType]) {
@@ -47,5 +54,5 @@ class VariantOutbound implements WorkflowOutboundCallsInterceptor {
 }
 
 export const interceptors: WorkflowInterceptorsFactory = () => ({
-  outbound: [new VariantOutbound(workflowInfo().workflowId.split(':')[0])],
+  outbound: [new VariantOutbound()],
 });
