@@ -1,13 +1,16 @@
 /**
  * `npm run histories:record`: records one real history per workflow shape (see `scripts/histories/scenarios.ts`)
- * into a NEW folder `test/fixtures/histories/<date>-<commit>/`, which `test/integration/workflow-replay.test.ts`
- * then replays on every test run. Starts its own Temporal dev server, Genesys emulators, SCIM peer and workers
- * (the test/support helpers), so it needs nothing running.
+ * into a NEW folder `test/fixtures/histories/<UTC date>-<short commit>/`, which
+ * `test/integration/workflow-replay.test.ts` then replays on every test run. Starts its own Temporal dev server,
+ * Genesys emulators, SCIM peer and workers (the test/support helpers), so it needs nothing running.
  *
- * Never touches an existing recording: the folder is written under a temporary name and renamed when complete; a
- * commit that already has a recording is skipped (exit 0). Usage:
+ * Idempotent and append-only: a scenario already recorded from the same `workflows/` code (same git tree) is not
+ * recorded again, so a second run, or a run after a commit that left `workflows/` alone, does nothing; after a
+ * workflow change, or when a scenario is added, only what is missing is recorded. An existing recording is never
+ * touched: the new folder is written under a temporary name and renamed once complete. `workflows/` must be
+ * committed (the manifest names the commit the shapes come from). Usage:
  *
- *   npm run histories:record                         # every scenario, folder <UTC date>-<short commit>
+ *   npm run histories:record                         # every scenario not yet recorded for this workflows/ tree
  *   npm run histories:record -- --only apply-scim    # some scenarios (comma-separated)
  *   npm run histories:record -- --name 2026-12-07-patch-x   # choose the folder name
  *   npm run histories:record -- --list               # print the scenarios and exit
@@ -62,15 +65,35 @@ function parseOptions(argv: string[]): Options {
   return { only, name: values.name, list: values.list };
 }
 
-/** The commit the workflow code comes from; `+dirty` when tracked files differ from it (outside the fixtures). */
-function gitCommit(): string {
-  const sha = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
-  const dirty = execFileSync(
-    'git',
-    ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)test/fixtures/histories'],
-    { encoding: 'utf8' },
-  ).trim();
-  return dirty ? `${sha}+dirty` : sha;
+const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
+
+/** HEAD and the git tree of its `workflows/`; refuses uncommitted workflow code (no commit would describe it). */
+function workflowsSource(): { commit: string; workflowsTree: string } {
+  if (git('status', '--porcelain', '--', 'workflows')) {
+    throw new Error(
+      'workflows/ has uncommitted changes; commit them first (a recording names the commit it comes from)',
+    );
+  }
+  return { commit: git('rev-parse', '--short=12', 'HEAD'), workflowsTree: git('rev-parse', 'HEAD:workflows') };
+}
+
+/** Scenarios already recorded from this `workflows/` tree, and where. */
+function recordedFor(workflowsTree: string): Map<string, string> {
+  const done = new Map<string, string>();
+  for (const folder of recordingFolders()) {
+    const manifest = readManifest(folder);
+    if (manifest.workflowsTree !== workflowsTree) continue;
+    for (const h of manifest.histories) done.set(h.scenario, folder);
+  }
+  return done;
+}
+
+/** `<date>-<commit>`, with `-2`, `-3`… if that folder exists. */
+function freshName(commit: string): string {
+  const base = `${new Date().toISOString().slice(0, 10)}-${commit}`;
+  let name = base;
+  for (let n = 2; existsSync(join(HISTORIES_ROOT, name)); n += 1) name = `${base}-${n}`;
+  return name;
 }
 
 /** Secrets the workers were given; none may appear in a committed history. */
@@ -119,17 +142,20 @@ async function record(opts: Options): Promise<void> {
       process.stdout.write(`${s.name.padEnd(26)} ${s.reconciler.padEnd(6)} ${s.description}\n`);
     return;
   }
-  const commit = gitCommit();
+  const { commit, workflowsTree } = workflowsSource();
   mkdirSync(HISTORIES_ROOT, { recursive: true });
-  const existing = recordingFolders().find((f) => readManifest(f).gitCommit === commit);
-  if (existing && !commit.endsWith('+dirty') && !opts.name) {
-    process.stdout.write(`commit ${commit} is already recorded in ${existing}; nothing to do\n`);
+  const done = recordedFor(workflowsTree);
+  const scenarios = SCENARIOS.filter((s) => (!opts.only || opts.only.includes(s.name)) && !done.has(s.name));
+  for (const [scenario, folder] of done) {
+    if (!opts.only || opts.only.includes(scenario)) process.stdout.write(`  ${scenario}: recorded in ${folder}\n`);
+  }
+  if (scenarios.length === 0) {
+    process.stdout.write(`nothing to record: workflows/ ${workflowsTree.slice(0, 12)} is already recorded\n`);
     return;
   }
-  const name = opts.name ?? `${new Date().toISOString().slice(0, 10)}-${commit.replace('+', '-')}`;
+  const name = opts.name ?? freshName(commit);
   const target = join(HISTORIES_ROOT, name);
-  if (existsSync(target)) throw new Error(`${target} exists; recordings are never overwritten (choose --name)`);
-  const scenarios = SCENARIOS.filter((s) => !opts.only || opts.only.includes(s.name));
+  if (existsSync(target)) throw new Error(`${target} exists; recordings are never overwritten (choose another --name)`);
 
   const temporal: TestTemporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
   const recs = new Map<ReconcilerKind, Reconciler>();
@@ -157,6 +183,7 @@ async function record(opts: Options): Promise<void> {
     const manifest: HistoriesManifest = {
       recording: name,
       gitCommit: commit,
+      workflowsTree,
       recordedAt: new Date().toISOString(),
       sdkVersion,
       temporalCliVersion: TEMPORAL_CLI_VERSION,
@@ -174,8 +201,10 @@ async function record(opts: Options): Promise<void> {
   }
 }
 
-record(parseOptions(process.argv.slice(2))).catch((err: unknown) => {
-  console.error(`histories:record: ${err instanceof Error ? err.message : String(err)}`);
-  if (process.env.DEBUG) console.error(err);
-  process.exit(1);
-});
+Promise.resolve()
+  .then(() => record(parseOptions(process.argv.slice(2))))
+  .catch((err: unknown) => {
+    console.error(`histories:record: ${err instanceof Error ? err.message : String(err)}`);
+    if (process.env.DEBUG) console.error(err);
+    process.exit(1);
+  });

@@ -30,8 +30,10 @@ export interface RecordedHistoryEntry {
 export interface HistoriesManifest {
   /** Folder name, e.g. `2026-12-06-main-bd007a0`. */
   recording: string;
-  /** Commit of the workflow code the histories were recorded from (with `+dirty` if the tree had changes). */
+  /** Commit the histories were recorded from. */
   gitCommit: string;
+  /** Git tree hash of that commit's `workflows/`: the recorder skips scenarios already recorded from this tree. */
+  workflowsTree: string;
   recordedAt: string;
   sdkVersion: string;
   temporalCliVersion: string;
