@@ -52,13 +52,14 @@ export const SCENARIO_ORG = { users: 40, groups: 3, seed: 7 } as const;
 const gatedPolicy = (approvalTimeout: string): string =>
   ['requireApproval: auto', 'maxRemovals: 0', 'maxRemovalRatio: 1', `approvalTimeout: ${approvalTimeout}`].join('\n  ');
 
-/** Puts a user the rules do not select into the first ruled group, so the next plan has a removal. */
-function addOutsider(emulator: RunningEmulator): void {
-  const [groupId, want] = [...expectedMembers(emulator)][0];
+/** Puts a user the rules do not select into the `index`-th ruled group, so the next plan has a removal there. */
+function addOutsider(emulator: RunningEmulator, index = 0): string {
+  const [groupId, want] = [...expectedMembers(emulator)][index];
   const present = new Set([...want, ...emulator.state.groupMembers(groupId)]);
   const outsider = emulator.state.listUsers().find((u) => u.state === 'active' && !present.has(u.id));
   if (!outsider) throw new Error(`no user left to drift into group ${groupId}`);
   emulator.state.externalEdit(emulator.state.getGroup(groupId)!, [outsider.id], []);
+  return groupId;
 }
 
 function expectStatus(result: ReconcileResult, want: ReconcileResult['status'], scenario: string): void {
@@ -215,6 +216,44 @@ export const SCENARIOS: readonly Scenario[] = [
       }
       addOutsider(ctx.rec.emulator);
       return runTo(ctx, 'apply-scim', 'completed', { mode: 'apply', rules: rulesFor(ctx.rec.emulator) });
+    },
+  },
+  {
+    name: 'apply-group-failed',
+    description: 'apply where one group answers 403: the child audits group.failed and applies the other; completed',
+    reconciler: 'plain',
+    run: async (ctx) => {
+      const state = ctx.rec.emulator.state;
+      const forbidden = addOutsider(ctx.rec.emulator, 0);
+      addOutsider(ctx.rec.emulator, 1);
+      state.applyFaults({ groupStatus: { groupId: forbidden, status: 403 } });
+      try {
+        const handle = await runTo(ctx, 'apply-group-failed', 'completed', {
+          mode: 'apply',
+          rules: rulesFor(ctx.rec.emulator),
+        });
+        const result = await handle.result();
+        if (result.totals.failedGroups !== 1)
+          throw new Error(`apply-group-failed: ${result.totals.failedGroups} failed`);
+        return handle;
+      } finally {
+        state.applyFaults({ groupStatus: { groupId: forbidden, status: null } });
+      }
+    },
+  },
+  {
+    name: 'aborted-credentials',
+    description: 'the OAuth secret was rotated: a read activity fails non-retryably and the run ends aborted',
+    reconciler: 'plain',
+    run: async (ctx) => {
+      const state = ctx.rec.emulator.state;
+      const original = state.options.clientSecret;
+      state.rotateClientSecret('rotated-by-an-admin');
+      try {
+        return await runTo(ctx, 'aborted-credentials', 'aborted', { mode: 'apply', rules: rulesFor(ctx.rec.emulator) });
+      } finally {
+        state.rotateClientSecret(original);
+      }
     },
   },
 ];
