@@ -6,7 +6,7 @@
  *
  * The second half proves the check can fail: test-only variants of the workflow (see
  * `test/support/replay-variants/interceptors.ts`) that reorder two activities or add an unguarded timer must be
- * refused with `DeterminismViolationError`, and the same timer behind `patched()` must be accepted.
+ * refused with `DeterminismViolationError`; the same timer behind `patched()`, or other activity timeouts, must not.
  */
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -112,7 +112,7 @@ describe('committed histories', () => {
   });
 });
 
-describe('a workflow change that is not guarded by patched()', () => {
+describe('workflow changes replayed against a recorded run', () => {
   let variants: WorkflowBundleWithSourceMap;
   // The newest recording of a completed apply: it schedules both reads and the snapshot the variants change.
   const applied = histories
@@ -145,8 +145,10 @@ describe('a workflow change that is not guarded by patched()', () => {
     },
   );
 
-  it('the same timer behind patched() replays the recorded run', async () => {
-    const patchedTimer = REPLAY_VARIANTS.patchedTimer;
-    expect(await replayFailures(variants, [replayAs(patchedTimer)], [patchedTimer])).toEqual([]);
-  });
+  it.each([REPLAY_VARIANTS.patchedTimer, REPLAY_VARIANTS.changedOptions])(
+    '%s: replays the recorded run',
+    async (variant) => {
+      expect(await replayFailures(variants, [replayAs(variant)], [variant])).toEqual([]);
+    },
+  );
 });

@@ -28,6 +28,8 @@ export const REPLAY_VARIANTS = {
   unpatchedTimer: 'unpatched-timer',
   /** The same timer behind `patched()`: old histories replay without it, new runs take it. */
   patchedTimer: 'patched-timer',
+  /** Other timeouts and retries on every activity: options are not commands, so this needs no patch. */
+  changedOptions: 'changed-options',
 } as const;
 
 /** The `patched()` id the patched-timer variant uses. */
@@ -44,6 +46,10 @@ class VariantOutbound implements WorkflowOutboundCallsInterceptor {
   async scheduleActivity(input: ActivityInput, next: Next<WorkflowOutboundCallsInterceptor, 'scheduleActivity'>) {
     if (this.variant === REPLAY_VARIANTS.swapReads && SWAPPED[input.activityType]) {
       return next({ ...input, activityType: SWAPPED[input.activityType] });
+    }
+    if (this.variant === REPLAY_VARIANTS.changedOptions) {
+      const options = { ...input.options, startToCloseTimeout: '3 minutes', retry: { maximumAttempts: 2 } };
+      return next({ ...input, options });
     }
     if (input.activityType === 'snapshotUsers') {
       if (this.variant === REPLAY_VARIANTS.unpatchedTimer) await sleep(1);
