@@ -33,7 +33,10 @@ import { bundleWorkflowsOnce } from '../support/temporal';
 // Replay workers log each replayed task at INFO, and each non-determinism the variants provoke on purpose at WARN;
 // the tests assert on the failures themselves.
 try {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
 } catch {
   // already installed by an earlier test file in this process
 }
