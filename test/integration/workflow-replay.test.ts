@@ -38,7 +38,7 @@ try {
     telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
   });
 } catch {
-  // already installed by an earlier test file in this process
+  // already installed in this module registry
 }
 
 /** Shapes the first recording must cover (issue 11); later recordings add to them. */
