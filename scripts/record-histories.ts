@@ -14,6 +14,8 @@
  *   npm run histories:record -- --only apply-scim    # some scenarios (comma-separated)
  *   npm run histories:record -- --name 2026-12-07-patch-x   # choose the folder name
  *   npm run histories:record -- --list               # print the scenarios and exit
+ *   npm run histories:record -- --again              # record even what this workflows/ tree already has (e.g.
+ *                                                    # after a change in src/core code the workflows import)
  *
  * DEBUG=1 prints the stack of a failure.
  */
@@ -45,12 +47,18 @@ interface Options {
   only?: string[];
   name?: string;
   list: boolean;
+  again: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
-    options: { only: { type: 'string' }, name: { type: 'string' }, list: { type: 'boolean', default: false } },
+    options: {
+      only: { type: 'string' },
+      name: { type: 'string' },
+      list: { type: 'boolean', default: false },
+      again: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const only = values.only
@@ -62,7 +70,7 @@ function parseOptions(argv: string[]): Options {
   if (values.name !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(values.name)) {
     throw new Error(`--name ${values.name}: use letters, digits, '.', '_' and '-' only`);
   }
-  return { only, name: values.name, list: values.list };
+  return { only, name: values.name, list: values.list, again: values.again };
 }
 
 const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
@@ -102,17 +110,18 @@ function secretsOf(recs: Iterable<Reconciler>): string[] {
   return [...recs].flatMap((r) => names.map((n) => r.env[n]).filter((v): v is string => !!v));
 }
 
-/** Exports a closed run and every child it started, as `[file name, JSON, entry]`. */
+/** Exports a closed run and every child it started: `<scenario>.<workflow type>[-<n>].history.json` each. */
 async function exportRun(
   client: Client,
   scenario: Scenario,
   workflowId: string,
 ): Promise<{ entry: RecordedHistoryEntry; json: string }[]> {
   const out: { entry: RecordedHistoryEntry; json: string }[] = [];
-  const exportOne = async (id: string, file: string): Promise<string[]> => {
+  const exportOne = async (id: string, suffix: string): Promise<string[]> => {
     const handle = client.workflow.getHandle(id);
     const [description, history] = await Promise.all([handle.describe(), handle.fetchHistory()]);
     if (description.status.name === 'RUNNING') throw new Error(`${id} is still running; scenarios must end their run`);
+    const file = `${scenario.name}.${description.type}${suffix}${HISTORY_SUFFIX}`;
     const events = history.events ?? [];
     out.push({
       entry: {
@@ -129,10 +138,8 @@ async function exportRun(
       .map((e) => e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId)
       .filter((c): c is string => !!c);
   };
-  const children = await exportOne(workflowId, `${scenario.name}.reconcileGroups${HISTORY_SUFFIX}`);
-  for (const [i, child] of children.entries()) {
-    await exportOne(child, `${scenario.name}.applyGroupsBatch-${i + 1}${HISTORY_SUFFIX}`);
-  }
+  const children = await exportOne(workflowId, '');
+  for (const [i, child] of children.entries()) await exportOne(child, `-${i + 1}`);
   return out;
 }
 
@@ -144,7 +151,7 @@ async function record(opts: Options): Promise<void> {
   }
   const { commit, workflowsTree } = workflowsSource();
   mkdirSync(HISTORIES_ROOT, { recursive: true });
-  const done = recordedFor(workflowsTree);
+  const done = opts.again ? new Map<string, string>() : recordedFor(workflowsTree);
   const scenarios = SCENARIOS.filter((s) => (!opts.only || opts.only.includes(s.name)) && !done.has(s.name));
   for (const [scenario, folder] of done) {
     if (!opts.only || opts.only.includes(scenario)) process.stdout.write(`  ${scenario}: recorded in ${folder}\n`);
