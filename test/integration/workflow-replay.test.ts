@@ -11,13 +11,7 @@
 import type { HistoryAndWorkflowId } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  Worker,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { WORKFLOWS_PATH } from '../../src/worker/worker';
 import {
@@ -27,6 +21,7 @@ import {
   recordingFolders,
   type RecordedHistory,
 } from '../support/recorded-histories';
+import { bundleReplayVariants } from '../support/replay-variants/bundle';
 import { REPLAY_VARIANTS, VARIANT_MEMO } from '../support/replay-variants/interceptors';
 import { bundleWorkflowsOnce } from '../support/temporal';
 
@@ -51,10 +46,6 @@ const REQUIRED_SCENARIOS = [
   'aborted-unknown-group',
   'plan-only',
 ];
-
-// The bundler logs every module at info level; only errors matter here.
-const quiet = (): void => undefined;
-const quietBundler = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error };
 
 const histories: RecordedHistory[] = [...readRecordedHistories()];
 
@@ -127,11 +118,7 @@ describe('workflow changes replayed against a recorded run', () => {
   });
 
   beforeAll(async () => {
-    variants = await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      workflowInterceptorModules: [require.resolve('../support/replay-variants/interceptors')],
-      logger: quietBundler,
-    });
+    variants = await bundleReplayVariants();
   });
 
   it.each([REPLAY_VARIANTS.swapReads, REPLAY_VARIANTS.unpatchedTimer])(
