@@ -8,6 +8,7 @@ import { makeNotifyScim } from './notify-scim';
 import { makePlanActivities } from './plan';
 import { makePrepareRun } from './prepare-run';
 import { makeRecordAudit } from './record-audit';
+import { makeRevertPlanActivities } from './revert-plan';
 import { makeScimOutboxActivities } from './scim-outbox';
 import { makeSnapshotActivities } from './snapshot';
 
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     prepareRun: makePrepareRun(deps),
     ...makeSnapshotActivities(deps),
     ...makePlanActivities(deps),
+    ...makeRevertPlanActivities(deps),
     applyGroup: makeApplyGroup(deps),
     notifyScim: makeNotifyScim(deps),
     ...makeScimOutboxActivities(deps),

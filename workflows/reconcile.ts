@@ -8,6 +8,7 @@ import {
   condition,
   executeChild,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -268,6 +269,9 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     const heartbeat = heartbeatTimeoutOverride(input.overrides?.activityHeartbeatTimeout);
     if (typeof heartbeat === 'string') return { ok: false, kind: 'invalid-rules', message: `overrides: ${heartbeat}` };
     heartbeatTimeoutMs = heartbeat;
+    // ── gcsync revert ── (patched: histories recorded before reverts existed never carry `revertOf`)
+    if (input.revertOf && patched('gcsync-revert-of-run')) return planRevert();
+    // ── end gcsync revert ──
     const ready = await planning.prepareRun({ ctx, input });
     if (!ready.ok) return ready;
     // Notifications an earlier run could not deliver go first, even when Genesys has nothing to change this time
@@ -323,6 +327,55 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     return ready;
   }
 
+  // ── gcsync revert ──
+  /**
+   * `readAndPlan` of a revert: `computeRevertPlan` gives what `prepareRun` + `computePlan` give a rules run (same
+   * stored plan, digest, gate decision), so the gate and the apply below are the same for both. Nothing is written
+   * (not even the SCIM outbox) before the revert is known to be possible.
+   */
+  async function planRevert(): Promise<PrepareRunResult> {
+    setPhase('planning');
+    const reverting = await planning.computeRevertPlan({ ctx, input });
+    if (!reverting.ok) return reverting;
+    status.revertOf = reverting.revertOf;
+    status.idpOutOfSync =
+      input.mode === 'apply' ? (await outbox.deliverScimOutbox({ ctx })).pending : await outbox.listScimOutbox();
+    const computed = reverting.plan;
+    plan = computed;
+    for (let offset = 0; offset < reverting.prepared.targetCount; offset += SUMMARY_PAGE) {
+      summaries = summaries.concat(
+        await quick.loadPlanSummaries({ summariesRef: computed.summariesRef, offset, limit: SUMMARY_PAGE }),
+      );
+    }
+    Object.assign(status, {
+      planId: computed.planId,
+      planDigest: computed.planDigest,
+      totals: computed.totals,
+      approvalRequired: computed.approvalRequired,
+      approvalReasons: computed.approvalReasons,
+      warnings: computed.warnings,
+      failsafesTripped: computed.failsafesTripped,
+    });
+    await audit([
+      {
+        ...base,
+        type: 'plan.created',
+        id: `${ctx.workflowId}/${ctx.runId}/plan-created`,
+        at: now(),
+        planId: computed.planId,
+        planDigest: computed.planDigest,
+        totals: computed.totals,
+        approvalRequired: computed.approvalRequired,
+        approvalReasons: computed.approvalReasons,
+        failsafesTripped: computed.failsafesTripped,
+        warnings: computed.warnings,
+        revertOf: reverting.revertOf,
+      },
+    ]);
+    return reverting.prepared;
+  }
+  // ── end gcsync revert ──
+
   setPhase('starting');
   await audit([
     {
@@ -333,6 +386,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
       actor: input.requestedBy ?? 'unknown',
       mode: input.mode,
       targetGroups: input.targetGroups ?? [],
+      ...(input.revertOf ? { revertOf: input.revertOf } : {}),
     },
   ]);
 
