@@ -73,7 +73,7 @@ beforeAll(async () => {
   const handle = await rec.start({ mode: 'apply', rules });
   const result = await handle.result();
   expect(result.status).toBe('completed');
-  original = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId };
+  original = { workflowId: handle.workflowId, runId: (await handle.describe()).runId };
 });
 afterAll(async () => {
   await rec?.stop();
@@ -175,7 +175,7 @@ it('refuses to revert a run that applied nothing', async () => {
   const result = await handle.result();
   expect(result).toMatchObject({
     status: 'aborted',
-    error: `run ${dry.workflowId}/${dry.firstExecutionRunId} applied no membership changes: nothing to revert`,
+    error: `run ${dry.workflowId}/${(await dry.describe()).runId} applied no membership changes: nothing to revert`,
   });
 });
 
