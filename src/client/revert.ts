@@ -9,6 +9,11 @@ import {
 import { startReconciliation, type StartedRun, type StartOptions } from './reconciliation-client';
 import { newWorkflowId } from './workflow-id';
 
+/** The workflow id names a workflow of the namespace that is not a `reconcileGroups` run. */
+export class NotAReconciliationError extends Error {
+  override readonly name = 'NotAReconciliationError';
+}
+
 /** What to revert, and how. */
 export interface RevertRequest {
   /** The run to revert: a workflow id, and its run id (default: the workflow's latest run). */
@@ -32,7 +37,7 @@ export interface StartedRevert extends StartedRun {
  * past the namespace's retention), the target is returned as given and the revert run looks the latest run up in the
  * audit log, which outlives Temporal's history.
  *
- * @throws Error when the workflow id names a workflow that is not a `reconcileGroups` run.
+ * @throws {NotAReconciliationError} when the workflow id names a workflow that is not a `reconcileGroups` run.
  */
 export async function resolveRevertTarget(client: Client, target: RevertTarget): Promise<RevertTarget> {
   if (target.runId) return target;
@@ -44,7 +49,9 @@ export async function resolveRevertTarget(client: Client, target: RevertTarget):
     throw err;
   }
   if (info.type !== RECONCILE_WORKFLOW_TYPE) {
-    throw new Error(`${target.workflowId} is a ${info.type} workflow, not a ${RECONCILE_WORKFLOW_TYPE} run`);
+    throw new NotAReconciliationError(
+      `${target.workflowId} is a ${info.type} workflow, not a ${RECONCILE_WORKFLOW_TYPE} run`,
+    );
   }
   return { workflowId: target.workflowId, runId: info.runId };
 }
