@@ -120,7 +120,7 @@ export function makeRevertPlanActivities(deps: ActivityDeps) {
         const removing = new Set(p.toRemove);
         return [...observed.get(t.groupId)!.individuals.filter((id) => !removing.has(id)), ...p.toAdd].sort();
       },
-      membersOf: (_t, ids, kind) => ids.map((id) => revertMember(reverted, users.get(id), id, kind)),
+      membersOf: (_t, ids, kind) => ids.map((id) => revertMember(users.get(id), id, kind)),
       confirmedById: 0,
       activeUsers: 0,
       revertOf,
@@ -227,9 +227,11 @@ function runLabel(run: RunContext): string {
   return `${run.workflowId}/${run.runId}`;
 }
 
-/** A planned member of a revert: the clause is `revert`, the reason says what the reverted run did. */
+/**
+ * A planned member of a revert: the clause is `revert`, the reason says what the reverted run did (the plan itself
+ * names that run, so each line need not).
+ */
 function revertMember(
-  run: RunContext,
   user: { name?: string; email?: string } | undefined,
   id: string,
   kind: 'add' | 'remove',
@@ -239,7 +241,7 @@ function revertMember(
     ...(user?.name ? { name: user.name } : {}),
     ...(user?.email ? { email: user.email } : {}),
     clause: 'revert',
-    reason: `revert of ${runLabel(run)}: ${kind === 'add' ? 'removed' : 'added'} by that run`,
+    reason: `revert: ${kind === 'add' ? 'removed' : 'added'} by the reverted run`,
   };
 }
 

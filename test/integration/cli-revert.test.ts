@@ -76,8 +76,8 @@ it('revert --plan shows the inverse, member by member, and changes nothing', asy
   const applied = membership();
   const res = await gcsync('revert', runId, '--plan');
   expect(res.code).toBe(0);
-  expect(res.stdout).toMatch(/\+ .+ {2}revert of gcsync-apply-.+: removed by that run/);
-  expect(res.stdout).toMatch(/- .+ {2}revert of gcsync-apply-.+: added by that run/);
+  expect(res.stdout).toMatch(/\+ .+ {2}revert: removed by the reverted run$/m);
+  expect(res.stdout).toMatch(/- .+ {2}revert: added by the reverted run$/m);
   expect(res.stdout).toContain('gcsync run would wait for approval:');
   expect(membership()).toEqual(applied);
 });

@@ -76,7 +76,7 @@ export async function runRevert(workflowId: string, opts: RevertOptions): Promis
       else printText(`Started ${run.workflowId} reverting ${what}. Follow it with: gcsync status ${run.workflowId}`);
       return 0;
     }
-    if (!opts.json) printNote(`${opts.plan ? 'Planning the revert' : 'Reverting'} of ${what} (run ${run.workflowId})…`);
+    if (!opts.json) printNote(`${opts.plan ? 'Planning the revert of' : 'Reverting'} ${what} (run ${run.workflowId})…`);
     const slow = hintIfSlow(config.taskQueue);
     if (opts.plan) {
       const result = await followRun(client, run.workflowId, {
