@@ -106,6 +106,8 @@ export function makeRevertPlanActivities(deps: ActivityDeps) {
     });
     approval.warnings.push(...revertWarnings(reverted, groupReverts));
     const revertOf = { workflowId: reverted.workflowId, runId: reverted.runId };
+    // This run's own copy of the rules and targets, as prepareRun would store them: a revert can be reverted too.
+    const storedRules = await deps.blobs.put(blobKeys.rules(ctx), stored.doc);
     const storedTargets = await deps.blobs.put(blobKeys.targets(ctx), targets);
     const plan = await storePlan(deps, {
       ctx,
@@ -132,7 +134,7 @@ export function makeRevertPlanActivities(deps: ActivityDeps) {
       plan,
       prepared: {
         ok: true,
-        rulesRef: stored.rulesRef,
+        rulesRef: storedRules.ref,
         targetsRef: storedTargets.ref,
         targetCount: targets.length,
         expand: [],
@@ -164,7 +166,7 @@ export function makeRevertPlanActivities(deps: ActivityDeps) {
   /** The reverted run's stored rules and targets (written by its `prepareRun`). */
   async function storedSetupOf(
     run: RunContext,
-  ): Promise<{ ok: true; doc: RulesDocument; rulesRef: string; targets: ResolvedTarget[] } | Refused> {
+  ): Promise<{ ok: true; doc: RulesDocument; targets: ResolvedTarget[] } | Refused> {
     const rulesRef = blobKeys.rules(run);
     const targetsKey = blobKeys.targets(run);
     if (!(await deps.blobs.has(rulesRef)) || !(await deps.blobs.has(targetsKey))) {
@@ -176,7 +178,6 @@ export function makeRevertPlanActivities(deps: ActivityDeps) {
     return {
       ok: true,
       doc: await deps.blobs.get<RulesDocument>(rulesRef),
-      rulesRef,
       targets: await deps.blobs.get<ResolvedTarget[]>(targetsKey),
     };
   }

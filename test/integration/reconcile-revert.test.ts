@@ -153,6 +153,16 @@ it('a second revert of the same run finds nothing still in place to undo', async
   expect(membership()).toEqual(before);
 });
 
+it('a revert can itself be reverted: the original changes are back', async () => {
+  const reverts = (await rec.auditEntries()).filter(
+    (e) => e.type === 'plan.created' && (e.revertOf as { workflowId?: string })?.workflowId === original.workflowId,
+  );
+  const firstRevert = reverts.find((e) => (e.totals as { adds: number }).adds > 0)!;
+  const result = await rec.run({ mode: 'apply', revertOf: { workflowId: firstRevert.workflowId } });
+  expect(result).toMatchObject({ status: 'completed', totals: { added: 3, removed: 3 } });
+  expect(membership()).toEqual({ exact: named('a1', 'a2', 'a3'), managed: named('b2', 'b3', 'x1') });
+});
+
 it.each([
   ['an unknown workflow', { workflowId: 'no-such-run' }, 'no run of workflow no-such-run is in the audit log'],
   ['an unknown run id', { workflowId: 'WF', runId: 'nope' }, 'run WF/nope is not in the audit log'],
