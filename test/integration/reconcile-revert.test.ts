@@ -6,11 +6,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../src/worker/worker';
 import type { reconcileGroups } from '../../workflows';
 import { approveUpdate, statusQuery, type ReconcileResult } from '../../workflows/messages';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { bundleWorkflowsOnce, startTestTemporal, type TestTemporal } from '../support/temporal';
 
 let temporal: TestTemporal;
 let rec: Reconciler;
@@ -187,6 +189,21 @@ it('refuses to revert a run that applied nothing', async () => {
     status: 'aborted',
     error: `run ${dry.workflowId}/${(await dry.describe()).runId} applied no membership changes: nothing to revert`,
   });
+});
+
+it('replays every recorded history, reverts included, deterministically', async () => {
+  const bundle = await bundleWorkflowsOnce(WORKFLOWS_PATH);
+  const revertRuns = new Set(
+    (await rec.auditEntries()).filter((e) => e.type === 'run.started' && e.revertOf).map((e) => e.runId),
+  );
+  let reverts = 0;
+  for await (const execution of temporal.client.workflow.list({ query: 'ExecutionStatus != "Running"' })) {
+    const history = await temporal.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    // Throws DeterminismViolationError if today's workflow code would not produce the recorded history.
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, execution.workflowId);
+    if (revertRuns.has(execution.runId)) reverts += 1;
+  }
+  expect(reverts).toBeGreaterThanOrEqual(5);
 });
 
 // Last: it leaves the audit log tampered with.
