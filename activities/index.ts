@@ -4,11 +4,13 @@
  */
 import { makeApplyGroup } from './apply-group';
 import type { ActivityDeps } from './deps';
+import { makeNotifyRun } from './notify-run';
 import { makeNotifyScim } from './notify-scim';
 import { makePlanActivities } from './plan';
 import { makePrepareRun } from './prepare-run';
 import { makeRecordAudit } from './record-audit';
 import { makeRevertPlanActivities } from './revert-plan';
+import { makeScheduledOverlapActivities } from './scheduled-overlap';
 import { makeScimOutboxActivities } from './scim-outbox';
 import { makeSnapshotActivities } from './snapshot';
 
@@ -25,5 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     notifyScim: makeNotifyScim(deps),
     ...makeScimOutboxActivities(deps),
     recordAudit: makeRecordAudit(deps),
+    ...makeScheduledOverlapActivities(),
+    notifyRun: makeNotifyRun(deps),
   };
 }

@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { resultOf } from '../../src/client/reconciliation-client';
 import { WORKFLOWS_PATH } from '../../src/worker/worker';
 import type { reconcileGroups } from '../../workflows';
 import { approveUpdate, statusQuery, type ReconcileResult } from '../../workflows/messages';
@@ -73,7 +74,7 @@ beforeAll(async () => {
   ownedBefore = (await rec.opened.deps.ledger.ownedBy(groups.managed)).slice().sort();
 
   const handle = await rec.start({ mode: 'apply', rules });
-  const result = await handle.result();
+  const result = await resultOf(handle);
   expect(result.status).toBe('completed');
   original = { workflowId: handle.workflowId, runId: (await handle.describe()).runId };
 });
@@ -88,7 +89,7 @@ async function approveWhenAsked(handle: WorkflowHandle<typeof reconcileGroups>):
     (s) => s.awaitingApproval,
   );
   await handle.executeUpdate(approveUpdate, { args: [{ by: 'ops@example.com', planDigest: status.planDigest! }] });
-  return handle.result();
+  return resultOf(handle);
 }
 
 it('the run being reverted changed both groups', () => {
@@ -144,7 +145,7 @@ it('reverts the run through the gate: membership and ownership are back to befor
 it('a second revert of the same run finds nothing still in place to undo', async () => {
   rec.emulator.state.resetCalls();
   const handle = await rec.start({ mode: 'apply', revertOf: original });
-  const result = await handle.result();
+  const result = await resultOf(handle);
   expect(result.status).toBe('no-changes');
   expect(writes()).toBe(0);
   const status = await handle.query(statusQuery);
@@ -172,7 +173,7 @@ it.each([
   const target = { ...revertOf, workflowId: revertOf.workflowId.replace('WF', original.workflowId) };
   rec.emulator.state.resetCalls();
   const handle = await rec.start({ mode: 'apply', revertOf: target });
-  const result = await handle.result();
+  const result = await resultOf(handle);
   expect(result.status).toBe('aborted');
   expect(result.error).toContain(message.replace('WF', original.workflowId));
   expect(writes()).toBe(0);
@@ -182,9 +183,9 @@ it.each([
 
 it('refuses to revert a run that applied nothing', async () => {
   const dry = await rec.start({ mode: 'plan', rules });
-  await dry.result();
+  await resultOf(dry);
   const handle = await rec.start({ mode: 'apply', revertOf: { workflowId: dry.workflowId } });
-  const result = await handle.result();
+  const result = await resultOf(handle);
   expect(result).toMatchObject({
     status: 'aborted',
     error: `run ${dry.workflowId}/${(await dry.describe()).runId} applied no membership changes: nothing to revert`,
@@ -218,7 +219,7 @@ it('refuses to revert from an audit log whose hash chain is broken', async () =>
   writeFileSync(file, lines.join('\n'));
   rec.emulator.state.resetCalls();
   const handle = await rec.start({ mode: 'apply', revertOf: original });
-  const result = await handle.result();
+  const result = await resultOf(handle);
   expect(result.status).toBe('aborted');
   expect(result.error).toMatch(
     new RegExp(
