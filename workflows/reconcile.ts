@@ -398,6 +398,9 @@ async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<Reco
     const heartbeat = heartbeatTimeoutOverride(input.overrides?.activityHeartbeatTimeout);
     if (typeof heartbeat === 'string') return { ok: false, kind: 'invalid-rules', message: `overrides: ${heartbeat}` };
     heartbeatTimeoutMs = heartbeat;
+    // ── gcsync revert ── (patched: histories recorded before reverts existed never carry `revertOf`)
+    if (input.revertOf && patched('gcsync-revert-of-run')) return planRevert();
+    // ── end gcsync revert ──
     const ready = await planning.prepareRun({ ctx, input });
     if (!ready.ok) return ready;
     // Notifications an earlier run could not deliver go first, even when Genesys has nothing to change this time
@@ -449,13 +452,63 @@ async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<Reco
     return ready;
   }
 
+  // ── gcsync revert ──
+  /**
+   * `readAndPlan` of a revert: `computeRevertPlan` gives what `prepareRun` + `computePlan` give a rules run (same
+   * stored plan, digest, gate decision), so the gate and the apply below are the same for both. Nothing is written
+   * (not even the SCIM outbox) before the revert is known to be possible.
+   */
+  async function planRevert(): Promise<PrepareRunResult> {
+    setPhase('planning');
+    const reverting = await planning.computeRevertPlan({ ctx, input });
+    if (!reverting.ok) return reverting;
+    status.revertOf = reverting.revertOf;
+    status.idpOutOfSync =
+      input.mode === 'apply' ? (await outbox.deliverScimOutbox({ ctx })).pending : await outbox.listScimOutbox();
+    const computed = reverting.plan;
+    plan = computed;
+    for (let offset = 0; offset < reverting.prepared.targetCount; offset += SUMMARY_PAGE) {
+      summaries = summaries.concat(
+        await quick.loadPlanSummaries({ summariesRef: computed.summariesRef, offset, limit: SUMMARY_PAGE }),
+      );
+    }
+    Object.assign(status, {
+      planId: computed.planId,
+      planDigest: computed.planDigest,
+      totals: computed.totals,
+      approvalRequired: computed.approvalRequired,
+      approvalReasons: computed.approvalReasons,
+      warnings: computed.warnings,
+      failsafesTripped: computed.failsafesTripped,
+    });
+    await audit([
+      auditEvent(ctx, 'plan.created', 'plan-created', {
+        planId: computed.planId,
+        planDigest: computed.planDigest,
+        totals: computed.totals,
+        approvalRequired: computed.approvalRequired,
+        approvalReasons: computed.approvalReasons,
+        failsafesTripped: computed.failsafesTripped,
+        warnings: computed.warnings,
+        revertOf: reverting.revertOf,
+      }),
+    ]);
+    return reverting.prepared;
+  }
+  // ── end gcsync revert ──
+
   setPhase('starting');
   await audit([
     auditEvent(
       ctx,
       'run.started',
       'run-started',
-      { actor: input.requestedBy ?? 'unknown', mode: input.mode, targetGroups: input.targetGroups ?? [] },
+      {
+        actor: input.requestedBy ?? 'unknown',
+        mode: input.mode,
+        targetGroups: input.targetGroups ?? [],
+        ...(input.revertOf ? { revertOf: input.revertOf } : {}),
+      },
       status.startedAt,
     ),
   ]);

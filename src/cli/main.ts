@@ -11,6 +11,7 @@ import { registerExplainCommand } from './commands/explain';
 import { registerListCommand } from './commands/list';
 import { registerPlanCommand } from './commands/plan';
 import { registerRejectCommand } from './commands/reject';
+import { registerRevertCommand } from './commands/revert';
 import { registerRunCommand } from './commands/run';
 import { registerScheduleCommand } from './commands/schedule';
 import { registerServeCommand } from './commands/serve';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerListCommand(program);
   registerApproveCommand(program);
   registerRejectCommand(program);
+  registerRevertCommand(program);
   registerScheduleCommand(program);
   registerAuditCommand(program);
   registerServeCommand(program);
