@@ -13,7 +13,7 @@
  */
 import { activityInfo, ApplicationFailure, Context, heartbeat, log, metricMeter } from '@temporalio/activity';
 import type { MembershipChangeEvent } from '../src/audit/entry';
-import { chunk, convergeDelta, type GroupPlan } from '../src/core/diff';
+import { chunk, convergeDelta, recomputeDelta, type GroupPlan } from '../src/core/diff';
 import { FAILURE_TYPES } from '../src/core/failure-types';
 import { auditIds, blobKeys, type ActivityDeps } from './deps';
 import { appendAudit } from './record-audit';
@@ -112,6 +112,7 @@ export function makeApplyGroup(deps: ActivityDeps) {
       outcome,
       httpStatus,
       approvalRef: input.approvalRef,
+      ...(stored.revertOf ? { revertOf: stored.revertOf } : {}),
       ...(error ? { error } : {}),
     });
 
@@ -160,13 +161,16 @@ export function makeApplyGroup(deps: ActivityDeps) {
     async function reconverge(): Promise<{ version: number; delta: GroupPlan }> {
       const fresh = await readGroup();
       heartbeat({ phase: 'read' });
-      const next = convergeDelta({
-        approved,
-        desired: stored.desired,
-        observedAtPlan: stored.observed,
-        fresh: fresh.current,
-        ownedByTool: approved.mode === 'managed' ? await deps.ledger.ownedBy(groupId) : [],
-      });
+      // A revert undoes exactly what was approved (no rules to converge on): a re-read only drops what is done.
+      const next = stored.revertOf
+        ? recomputeDelta(approved, fresh.current)
+        : convergeDelta({
+            approved,
+            desired: stored.desired,
+            observedAtPlan: stored.observed,
+            fresh: fresh.current,
+            ownedByTool: approved.mode === 'managed' ? await deps.ledger.ownedBy(groupId) : [],
+          });
       const done = OP_ORDER.map((op) => ({
         op,
         ids: alreadyApplied(OPS[op].ids(approved), OPS[op].ids(next), fresh.current, OPS[op].memberAfter),

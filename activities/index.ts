@@ -9,6 +9,7 @@ import { makeNotifyScim } from './notify-scim';
 import { makePlanActivities } from './plan';
 import { makePrepareRun } from './prepare-run';
 import { makeRecordAudit } from './record-audit';
+import { makeRevertPlanActivities } from './revert-plan';
 import { makeScheduledOverlapActivities } from './scheduled-overlap';
 import { makeScimOutboxActivities } from './scim-outbox';
 import { makeSnapshotActivities } from './snapshot';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     prepareRun: makePrepareRun(deps),
     ...makeSnapshotActivities(deps),
     ...makePlanActivities(deps),
+    ...makeRevertPlanActivities(deps),
     applyGroup: makeApplyGroup(deps),
     notifyScim: makeNotifyScim(deps),
     ...makeScimOutboxActivities(deps),

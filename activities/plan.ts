@@ -20,9 +20,10 @@ import { NestingError } from '../src/core/nesting-graph';
 import { buildPlan, planDigest } from '../src/core/plan';
 import { findUnmatchedSelectors } from '../src/core/failsafes';
 import { evaluateApproval } from '../src/core/policy';
-import type { GrantsByGroupId, RoleGrant } from '../src/core/role-grants';
 import type { RulesDocument } from '../src/core/rules-schema';
 import type { PlanGroupSummary, PlannedMember } from '../workflows/messages';
+import { storePlan } from './plan-store';
+import { roleGrantsOfChanged } from './role-grants-read';
 import { blobKeys, type ActivityDeps } from './deps';
 import { toDirectoryFailure } from './failures';
 import type { GroupsManifest, ObservedGroup, StoredUsersPage, UsersManifest } from './snapshot';
@@ -38,40 +39,7 @@ import type {
 } from './types';
 import { makeUserReads } from './user-reads';
 
-/** One changed group's stored plan: everything `applyGroup` needs, pinned by the digest the approver saw. */
-export interface StoredGroupPlan {
-  planId: string;
-  planDigest: string;
-  /** What the approver saw for this group. */
-  approved: GroupPlan;
-  target: ResolvedTarget;
-  /** Group version observed at planning time (the first write's optimistic version). */
-  observedVersion: number;
-  /** Members the rules want. */
-  desired: string[];
-  /** Individual members observed at planning time. */
-  observed: string[];
-  /** Every member added and removed, with the clause that decides it (what `gcsync plan` shows, in full). */
-  members: { add: PlannedMember[]; remove: PlannedMember[] };
-}
-
-/** The plan's manifest (what `planRef` names): small whatever the org size. */
-export interface StoredPlanManifest {
-  planId: string;
-  planDigest: string;
-  totals: ComputePlanResult['totals'];
-  changedRef: string;
-  summariesRef: string;
-  /** Every check the gate ran, tripped or not, with its detail: the record of why the run did or did not wait. */
-  failsafes: Array<{ name: string; tripped: boolean; detail: string; groupId?: string }>;
-}
-
-/** Members per changed group shown with their reason in the plan summaries (the stored group plan has them all). */
-const MEMBERS_IN_SUMMARY = 10;
-/** Bytes of member lines across one page of summaries, so a page stays far below the 256 KB payload warning. */
-const MEMBER_BYTES_PER_SUMMARY_PAGE = 120_000;
-/** Summaries per page the workflow loads (see `SUMMARY_PAGE` in workflows/reconcile.ts). */
-const SUMMARY_PAGE = 250;
+export type { StoredGroupPlan, StoredPlanManifest } from './plan-store';
 
 /** Ids per `GET /api/v2/users?id=` confirmation read. */
 const CONFIRM_BATCH = 100;
@@ -131,7 +99,7 @@ export function makePlanActivities(deps: ActivityDeps) {
     const approval = evaluateApproval(input.policy, planned, {
       activeUsers,
       previousActiveUsers: previous?.activeUsers,
-      roleGrantsByGroupId: await roleGrantsOfChanged(planned.groups, targets),
+      roleGrantsByGroupId: await roleGrantsOfChanged(deps, planned.groups, targets),
       unmatchedSelectors: findUnmatchedSelectors(doc, users),
     });
     await deps.blobs.put(blobKeys.runStats(ctx), { ...ctx, activeUsers } satisfies RunStats);
@@ -153,107 +121,20 @@ export function makePlanActivities(deps: ActivityDeps) {
         };
       });
     };
-    const shownMembers = new Map<string, PlanGroupSummary['members']>();
-    const changed: ChangedGroup[] = [];
-    for (const [index, approved] of planned.groups.entries()) {
-      if (approved.toAdd.length + approved.toRemove.length === 0) continue;
-      const target = targets[index];
-      const members = {
-        add: membersOf(target.key, approved.toAdd, 'add'),
-        remove: membersOf(target.key, approved.toRemove, 'remove'),
-      };
-      shownMembers.set(target.groupId, {
-        add: members.add.slice(0, MEMBERS_IN_SUMMARY),
-        remove: members.remove.slice(0, MEMBERS_IN_SUMMARY),
-      });
-      const stored: StoredGroupPlan = {
-        planId,
-        planDigest: digest,
-        approved,
-        target,
-        observedVersion: observed.get(target.groupId)!.version,
-        desired: desiredByKey.get(target.key) ?? [],
-        observed: observed.get(target.groupId)!.individuals,
-        members,
-      };
-      const ref = await deps.blobs.put(blobKeys.groupPlan(ctx, target.groupId), stored);
-      changed.push({ ...target, groupPlanRef: ref.ref });
-      await pause();
-    }
-    let pageBytes = 0;
-    const summaries: PlanGroupSummary[] = planned.groups.map((g, index) => {
-      if (index % SUMMARY_PAGE === 0) pageBytes = 0;
-      const members = shownMembers.get(g.groupId);
-      const bytes = members ? JSON.stringify(members).length : 0;
-      // Member lines only while the page has room: a huge plan still pages within the payload limits.
-      const withMembers = members !== undefined && pageBytes + bytes <= MEMBER_BYTES_PER_SUMMARY_PAGE;
-      if (withMembers) pageBytes += bytes;
-      return {
-        groupId: g.groupId,
-        groupName: g.groupName,
-        mode: g.mode,
-        adds: g.toAdd.length,
-        removes: g.toRemove.length,
-        unchanged: g.unchanged,
-        currentCount: g.currentCount,
-        desiredCount: g.desiredCount,
-        ...(withMembers ? { members } : {}),
-      };
-    });
-    const changedRef = (await deps.blobs.put(blobKeys.changed(ctx), changed)).ref;
-    const summariesRef = (await deps.blobs.put(blobKeys.planSummaries(ctx), summaries)).ref;
-    const manifest: StoredPlanManifest = {
+    return storePlan(deps, {
+      ctx,
+      planned,
+      targets,
       planId,
-      planDigest: digest,
-      totals: planned.totals,
-      changedRef,
-      summariesRef,
-      failsafes: approval.failsafes,
-    };
-    const planRef = (await deps.blobs.put(blobKeys.plan(ctx), manifest)).ref;
-    return {
-      planId,
-      planRef,
-      planDigest: digest,
-      totals: planned.totals,
-      approvalRequired: approval.required,
-      approvalReasons: approval.reasons,
-      changedRef,
-      changedCount: changed.length,
-      summariesRef,
+      digest,
+      approval,
+      observed: (groupId) => observed.get(groupId)!,
+      desired: (target) => desiredByKey.get(target.key) ?? [],
+      membersOf: (target, ids, kind) => membersOf(target.key, ids, kind),
       confirmedById: confirmed.length,
       activeUsers,
-      warnings: approval.warnings,
-      failsafesTripped: approval.failsafes.filter((f) => f.tripped).map((f) => `${f.name}: ${f.detail}`),
-    };
-  }
-
-  /**
-   * Role grants of the groups this plan changes (only those: a group that does not change grants nobody anything
-   * new, and only where the listing does not already say roles are off for the group). `undefined` when the directory cannot read grants: the role check then reports itself not checked.
-   */
-  async function roleGrantsOfChanged(
-    groupPlans: readonly GroupPlan[],
-    targets: readonly ResolvedTarget[],
-  ): Promise<GrantsByGroupId | undefined> {
-    const read = deps.directory.getRoleGrants?.bind(deps.directory);
-    if (!read) return undefined;
-    const grants: Record<string, RoleGrant[]> = {};
-    for (const [index, group] of groupPlans.entries()) {
-      if (group.toAdd.length + group.toRemove.length === 0) continue;
-      // The listing says roles are off for this group: it grants nothing, no read needed (unknown → read).
-      if (targets[index].rolesEnabled === false) {
-        grants[group.groupId] = [];
-        continue;
-      }
-      try {
-        grants[group.groupId] = await read(group.groupId);
-      } catch (err) {
-        throw toDirectoryFailure(err, `reading the role grants of group ${group.groupName}`);
-      }
-      heartbeat({ phase: 'role grants' });
-    }
-    return grants;
+      pause,
+    });
   }
 
   async function lastCompletedRun(): Promise<RunStats | undefined> {

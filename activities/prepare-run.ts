@@ -100,7 +100,16 @@ export function makePrepareRun(deps: ActivityDeps) {
   };
 }
 
-function effectivePolicy(doc: RulesDocument, input: ReconcileInput, deps: ActivityDeps): EffectivePolicy {
+/**
+ * The rules file's policy with the run's overrides and the worker's defaults applied.
+ *
+ * @throws Error when an override's duration does not parse.
+ */
+export function effectivePolicy(
+  doc: Pick<RulesDocument, 'policy'>,
+  input: Pick<ReconcileInput, 'overrides'>,
+  deps: Pick<ActivityDeps, 'defaultConcurrency'>,
+): EffectivePolicy {
   const o = input.overrides ?? {};
   return {
     ...resolveFailsafeSettings(doc.policy),

@@ -53,12 +53,36 @@ export type PrepareRunResult =
       expand: string[];
       policy: EffectivePolicy;
     }
-  | { ok: false; kind: 'invalid-rules' | 'cycle' | 'unknown-groups'; message: string; cycle?: string[] };
+  | {
+      ok: false;
+      kind: 'invalid-rules' | 'cycle' | 'unknown-groups' | 'revert-refused';
+      message: string;
+      cycle?: string[];
+    };
 
 export interface PrepareRunInput {
   ctx: RunContext;
   input: ReconcileInput;
 }
+
+export interface ComputeRevertPlanInput {
+  ctx: RunContext;
+  /** The run's input; `revertOf` names the run to revert, `overrides` apply to its policy as to any run's. */
+  input: ReconcileInput;
+}
+
+/**
+ * What `computeRevertPlan` gives the workflow: what `prepareRun` and `computePlan` give it for a rules run (so the
+ * gate and the apply are the same), and the run reverted (its run id resolved); or why the revert is refused.
+ */
+export type ComputeRevertPlanResult =
+  | {
+      ok: true;
+      prepared: Extract<PrepareRunResult, { ok: true }>;
+      plan: ComputePlanResult;
+      revertOf: { workflowId: string; runId: string };
+    }
+  | { ok: false; kind: 'revert-refused'; message: string };
 
 export interface SnapshotUsersInput {
   ctx: RunContext;

@@ -4,6 +4,9 @@
  * for the message definitions. Everything here is JSON-serialisable and carries no secret.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RevertTarget } from '../src/core/revert';
+
+export type { RevertTarget };
 
 /** Workflow type name, as used by `temporal schedule create --type` and by the client. */
 export const RECONCILE_WORKFLOW_TYPE = 'reconcileGroups';
@@ -47,6 +50,12 @@ export interface ReconcileInput {
   overrides?: ReconcileOverrides;
   /** Who or what started the run (a person, a schedule, a service); recorded in the audit log. */
   requestedBy?: string;
+  /**
+   * Revert that run instead of planning from rules: the inverse of the membership changes it applied (from the audit
+   * log) that are still in place, gated and applied like any plan, under the reverted run's policy. `rules`,
+   * `rulesRef` and `targetGroups` are ignored. Without `runId`, the latest run of `workflowId` in the audit log.
+   */
+  revertOf?: RevertTarget;
 }
 
 /** How a decision reached the run, recorded in the audit entry beside the approver's name. */
@@ -97,7 +106,8 @@ export type RunPhase =
   | 'failed'
   | 'skipped'
   | 'superseded'
-  | 'already-pending';
+  | 'already-pending'
+  | 'cancelled';
 
 /** Totals of a plan. */
 export interface PlanTotals {
@@ -111,6 +121,8 @@ export interface PlanTotals {
 export interface RunStatus {
   phase: RunPhase;
   mode: RunMode;
+  /** The run this run reverts (run id resolved once planned). */
+  revertOf?: RevertTarget;
   startedAt: string;
   planId?: string;
   planDigest?: string;

@@ -5,12 +5,14 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   executeChild,
   isCancellation,
   log,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   TemporalFailure,
@@ -22,7 +24,10 @@ import type { AuditEventInput, ComputePlanResult, PrepareRunResult, RunContext }
 import { parseDuration } from '../src/core/duration';
 import { NON_RETRYABLE_READ_FAILURES } from '../src/core/failure-types';
 import type { RunNotification } from '../src/core/notification';
+import { addOutcome, sumOutcomes } from '../src/core/outcome-tally';
+import { runPageMarkdown } from '../src/core/run-page';
 import { applyGroupsBatch, DEFAULT_HEARTBEAT_TIMEOUT_MS } from './apply-batch';
+import { auditEvent } from './audit-event';
 import { groupsDoneSignal } from './internal-messages';
 import {
   approveSignal,
@@ -45,6 +50,7 @@ import {
   type RunPhase,
   type RunStatus,
 } from './messages';
+import { isRunAborted, runAbortedFailure } from './run-aborted';
 import {
   AWAITING_APPROVAL_ATTRIBUTE,
   PHASE_ATTRIBUTE,
@@ -123,13 +129,31 @@ const notifying = proxyActivities<ReturnType<typeof createActivities>>({
   },
 });
 
+// --- run life-cycle (runpage): how a run ends when it throws ------------------------------------------------------
+/** Patch: an aborted run fails (`RunAborted`) after its audit entry, instead of completing with status aborted. */
+const ABORTED_RUN_FAILS_PATCH = 'gcsync-aborted-run-fails';
+/** Patch: a run failing for an unexpected reason sets the `failed` phase and audits `run.finished` (failed). */
+const FAILED_RUN_AUDITED_PATCH = 'gcsync-failed-run-audited';
+/** Patch: a cancelled run sets the `cancelled` phase and audits `run.finished` (cancelled), beyond cancellation. */
+const CANCELLED_RUN_AUDITED_PATCH = 'gcsync-cancelled-run-audited';
+
+/** Set by the run once it can record its own end; called with whatever ended it by throwing. */
+interface RunEnding {
+  afterError?: (err: unknown) => Promise<void>;
+}
+// --- end run life-cycle -------------------------------------------------------------------------------------------
+
 /** Reconciles Genesys Cloud group memberships with the rules; see `workflows/messages.ts` for the contract. */
 export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileResult> {
+  const ending: RunEnding = {};
   try {
-    return await reconcile(input);
+    return await reconcile(input, ending);
   } catch (err) {
-    // ---- notifications: a run that fails (not one cancelled on purpose) says so before it ends ----
-    if (err instanceof TemporalFailure && !isCancellation(err)) {
+    // ---- run life-cycle (runpage): the failed or cancelled phase and the run.finished audit entry ----
+    await ending.afterError?.(err);
+    // ---- notifications: a run that fails (not one cancelled on purpose, nor an aborted one: notified as aborted) says
+    // so before it ends ----
+    if (err instanceof TemporalFailure && !isCancellation(err) && !isRunAborted(err)) {
       await notifyRun('gcsync-notify-run-failed', { kind: 'run-failed', mode: input.mode, message: causes(err) }).catch(
         (notifyErr: unknown) => {
           // The run's own failure is what ends it; a failing audit of the notification must not replace it.
@@ -141,10 +165,9 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   }
 }
 
-async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
+async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<ReconcileResult> {
   const info = workflowInfo();
   const ctx: RunContext = { workflowId: info.workflowId, runId: info.runId };
-  const base = { workflowId: ctx.workflowId, runId: ctx.runId };
   const now = (): string => new Date().toISOString();
 
   const status: RunStatus = {
@@ -168,6 +191,9 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
   let supersededBy: SupersedeRequest | undefined;
   const outcomes = new Map<string, GroupOutcome>();
   let heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  /** The run page of the Web UI (current details): rebuilt at each phase, as groups are applied, on a refusal. */
+  const refreshRunPage = (): void =>
+    setCurrentDetails(runPageMarkdown({ workflowId: ctx.workflowId, status, groups: summaries, outcomes }));
 
   setHandler(statusQuery, () => status);
   setHandler(planQuery, (req) => {
@@ -191,16 +217,21 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
     if (!plan || !named || signal?.planDigest !== plan.planDigest) {
       const refused = { by, at: now(), planDigest: String(signal?.planDigest ?? '') };
       status.refusedApprovals.push(refused);
-      pendingAudit.push({
-        ...base,
-        type: 'approval.refused',
-        id: `${ctx.workflowId}/${ctx.runId}/approval-refused/${status.refusedApprovals.length}`,
-        at: refused.at,
-        actor: by,
-        planDigest: refused.planDigest,
-        expectedDigest: plan?.planDigest ?? '',
-        reason: named ? 'digest-mismatch' : 'missing-approver',
-      });
+      pendingAudit.push(
+        auditEvent(
+          ctx,
+          'approval.refused',
+          `approval-refused/${status.refusedApprovals.length}`,
+          {
+            actor: by,
+            planDigest: refused.planDigest,
+            expectedDigest: plan?.planDigest ?? '',
+            reason: named ? 'digest-mismatch' : 'missing-approver',
+          },
+          refused.at,
+        ),
+      );
+      refreshRunPage();
       return;
     }
     decision = { kind: 'approve', by, comment: signal.comment, origin: signal.origin ?? { via: 'signal' } };
@@ -269,15 +300,16 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
   const tally = (outcome: GroupOutcome): void => {
     if (outcomes.has(outcome.groupId)) return;
     outcomes.set(outcome.groupId, outcome);
-    status.progress.groupsDone += 1;
-    status.progress.added += outcome.added;
-    status.progress.removed += outcome.removed;
-    if (outcome.failed) status.progress.failedGroups += 1;
+    addOutcome(status.progress, outcome);
   };
-  setHandler(groupsDoneSignal, (batch) => batch.forEach(tally));
+  setHandler(groupsDoneSignal, (batch) => {
+    batch.forEach(tally);
+    refreshRunPage();
+  });
 
   const setPhase = (phase: RunPhase): void => {
     status.phase = phase;
+    refreshRunPage();
     upsertSearchAttributes([
       { key: PHASE_ATTRIBUTE, value: phase },
       { key: AWAITING_APPROVAL_ATTRIBUTE, value: status.awaitingApproval },
@@ -299,33 +331,19 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
     // A run that saw the directory and left it as the rules want is the shrink guard's next baseline.
     if (result.status === 'completed' || result.status === 'no-changes') await quick.recordCompletedRun({ ctx });
     upsertMemo({ summary: { status: result.status, planDigest: result.planDigest, totals: result.totals } });
-    await audit([
-      {
-        ...base,
-        type: 'run.finished',
-        id: `${ctx.workflowId}/${ctx.runId}/run-finished`,
-        at: now(),
-        status: result.status,
-        totals: result.totals,
-      },
-    ]);
+    await audit([auditEvent(ctx, 'run.finished', 'run-finished', { status: result.status, totals: result.totals })]);
     return result;
   };
   /** Ends a scheduled run that leaves the work to an older run of its schedule (`other`). */
   async function endScheduled(outcome: 'skipped' | 'already-pending', other: RunRef): Promise<ReconcileResult> {
-    const id = `${ctx.workflowId}/${ctx.runId}/${outcome}`;
     await audit([
       outcome === 'skipped'
-        ? { ...base, type: 'run.skipped', id, at: now(), activeWorkflowId: other.workflowId, activeRunId: other.runId }
-        : {
-            ...base,
-            type: 'plan.already-pending',
-            id,
-            at: now(),
+        ? auditEvent(ctx, 'run.skipped', outcome, { activeWorkflowId: other.workflowId, activeRunId: other.runId })
+        : auditEvent(ctx, 'plan.already-pending', outcome, {
             planDigest: plan?.planDigest ?? '',
             pendingWorkflowId: other.workflowId,
             pendingRunId: other.runId,
-          },
+          }),
     ]);
     const result = emptyResult(outcome);
     return finish(outcome === 'skipped' ? { ...result, activeRun: other } : { ...result, pendingRun: other }, outcome);
@@ -341,18 +359,48 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
 
   async function abort(reason: string, message: string): Promise<ReconcileResult> {
     status.error = message;
-    await audit([
-      { ...base, type: 'run.aborted', id: `${ctx.workflowId}/${ctx.runId}/run-aborted`, at: now(), reason, message },
-    ]);
+    await audit([auditEvent(ctx, 'run.aborted', 'run-aborted', { reason, message })]);
     await notifyRun('gcsync-notify-aborted', { kind: 'run-aborted', mode: input.mode, message });
-    return finish(emptyResult('aborted', message), 'aborted');
+    const result = await finish(emptyResult('aborted', message), 'aborted');
+    // Failed, not Completed, in the Web UI; the typed client turns the failure back into this result.
+    if (patched(ABORTED_RUN_FAILS_PATCH)) throw runAbortedFailure(result);
+    return result;
   }
+
+  // --- run life-cycle (runpage): a run that throws ends as failed or cancelled, with its phase and audit entry ---
+  ending.afterError = async (err: unknown): Promise<void> => {
+    // Aborted runs are audited before they throw; anything but a Temporal failure fails the workflow task, not the
+    // run (it is retried), so there is nothing to record yet.
+    if (isRunAborted(err) || !(err instanceof TemporalFailure)) return;
+    const cancelled = isCancellation(err);
+    if (!patched(cancelled ? CANCELLED_RUN_AUDITED_PATCH : FAILED_RUN_AUDITED_PATCH)) return;
+    const totals = {
+      groups: summaries.length,
+      added: status.progress.added,
+      removed: status.progress.removed,
+      failedGroups: status.progress.failedGroups,
+    };
+    if (!cancelled) status.error = failureText(err);
+    // A cancelled run's scope is cancelled: without this, the audit activity would be cancelled before it ran.
+    await CancellationScope.nonCancellable(async () => {
+      status.awaitingApproval = false;
+      setPhase(cancelled ? 'cancelled' : 'failed');
+      const fields = cancelled ? { status: 'cancelled', totals } : { status: 'failed', totals, error: status.error };
+      await audit([auditEvent(ctx, 'run.finished', 'run-finished', fields)]).catch((auditErr: unknown) =>
+        log.error('could not audit the end of the run', { error: failureText(auditErr) }),
+      );
+    });
+  };
+  // --- end run life-cycle ----------------------------------------------------------------------------------------
 
   /** Validate (rules, unknown groups, nesting cycles), snapshot, plan. */
   async function readAndPlan(): Promise<PrepareRunResult> {
     const heartbeat = heartbeatTimeoutOverride(input.overrides?.activityHeartbeatTimeout);
     if (typeof heartbeat === 'string') return { ok: false, kind: 'invalid-rules', message: `overrides: ${heartbeat}` };
     heartbeatTimeoutMs = heartbeat;
+    // ── gcsync revert ── (patched: histories recorded before reverts existed never carry `revertOf`)
+    if (input.revertOf && patched('gcsync-revert-of-run')) return planRevert();
+    // ── end gcsync revert ──
     const ready = await planning.prepareRun({ ctx, input });
     if (!ready.ok) return ready;
     // Notifications an earlier run could not deliver go first, even when Genesys has nothing to change this time
@@ -388,11 +436,7 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
     status.warnings = computed.warnings;
     status.failsafesTripped = computed.failsafesTripped;
     await audit([
-      {
-        ...base,
-        type: 'plan.created',
-        id: `${ctx.workflowId}/${ctx.runId}/plan-created`,
-        at: now(),
+      auditEvent(ctx, 'plan.created', 'plan-created', {
         planId: computed.planId,
         planDigest: computed.planDigest,
         totals: computed.totals,
@@ -403,22 +447,70 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
         activeUsers: computed.activeUsers,
         usersInSnapshot: users.count,
         usersConfirmedById: computed.confirmedById,
-      },
+      }),
     ]);
     return ready;
   }
 
+  // ── gcsync revert ──
+  /**
+   * `readAndPlan` of a revert: `computeRevertPlan` gives what `prepareRun` + `computePlan` give a rules run (same
+   * stored plan, digest, gate decision), so the gate and the apply below are the same for both. Nothing is written
+   * (not even the SCIM outbox) before the revert is known to be possible.
+   */
+  async function planRevert(): Promise<PrepareRunResult> {
+    setPhase('planning');
+    const reverting = await planning.computeRevertPlan({ ctx, input });
+    if (!reverting.ok) return reverting;
+    status.revertOf = reverting.revertOf;
+    status.idpOutOfSync =
+      input.mode === 'apply' ? (await outbox.deliverScimOutbox({ ctx })).pending : await outbox.listScimOutbox();
+    const computed = reverting.plan;
+    plan = computed;
+    for (let offset = 0; offset < reverting.prepared.targetCount; offset += SUMMARY_PAGE) {
+      summaries = summaries.concat(
+        await quick.loadPlanSummaries({ summariesRef: computed.summariesRef, offset, limit: SUMMARY_PAGE }),
+      );
+    }
+    Object.assign(status, {
+      planId: computed.planId,
+      planDigest: computed.planDigest,
+      totals: computed.totals,
+      approvalRequired: computed.approvalRequired,
+      approvalReasons: computed.approvalReasons,
+      warnings: computed.warnings,
+      failsafesTripped: computed.failsafesTripped,
+    });
+    await audit([
+      auditEvent(ctx, 'plan.created', 'plan-created', {
+        planId: computed.planId,
+        planDigest: computed.planDigest,
+        totals: computed.totals,
+        approvalRequired: computed.approvalRequired,
+        approvalReasons: computed.approvalReasons,
+        failsafesTripped: computed.failsafesTripped,
+        warnings: computed.warnings,
+        revertOf: reverting.revertOf,
+      }),
+    ]);
+    return reverting.prepared;
+  }
+  // ── end gcsync revert ──
+
   setPhase('starting');
   await audit([
-    {
-      ...base,
-      type: 'run.started',
-      id: `${ctx.workflowId}/${ctx.runId}/run-started`,
-      at: status.startedAt,
-      actor: input.requestedBy ?? 'unknown',
-      mode: input.mode,
-      targetGroups: input.targetGroups ?? [],
-    },
+    auditEvent(
+      ctx,
+      'run.started',
+      'run-started',
+      {
+        actor: input.requestedBy ?? 'unknown',
+        mode: input.mode,
+        targetGroups: input.targetGroups ?? [],
+        ...(input.revertOf ? { revertOf: input.revertOf } : {}),
+      },
+      status.startedAt,
+    ),
   ]);
 
   // ---- schedules: a scheduled run stops at once while an older run of its schedule is still at work ----
@@ -438,6 +530,8 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
     prepared = outcome;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
+    // A cancelled run is not an aborted one (runpage: audited as cancelled by the run's ending).
+    if (isCancellation(err) && patched(CANCELLED_RUN_AUDITED_PATCH)) throw err;
     const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
     return abort(cause?.type ?? 'activity-failed', cause?.message ?? err.message);
   }
@@ -492,61 +586,57 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
     status.awaitingApproval = false;
     if (supersededBy) {
       await audit([
-        {
-          ...base,
-          type: 'run.superseded',
-          id: `${ctx.workflowId}/${ctx.runId}/run-superseded`,
-          at: now(),
+        auditEvent(ctx, 'run.superseded', 'run-superseded', {
           planDigest: currentPlan.planDigest,
           supersededByWorkflowId: supersededBy.by.workflowId,
           supersededByRunId: supersededBy.by.runId,
           newerPlanDigest: supersededBy.planDigest,
-        },
+        }),
       ]);
       return finish({ ...emptyResult('superseded'), supersededBy: supersededBy.by }, 'superseded');
     }
     if (!decision) {
       await audit([
-        {
-          ...base,
-          type: 'approval.expired',
-          id: `${ctx.workflowId}/${ctx.runId}/approval-expired`,
-          at: now(),
+        auditEvent(ctx, 'approval.expired', 'approval-expired', {
           planDigest: currentPlan.planDigest,
           deadline: status.approvalDeadline,
-        },
+        }),
       ]);
       return finish(emptyResult('expired'), 'expired');
     }
     if (decision.kind === 'reject') {
       status.rejection = { by: decision.by, at: now(), reason: decision.reason };
       await audit([
-        {
-          ...base,
-          type: 'approval.rejected',
-          id: `${ctx.workflowId}/${ctx.runId}/approval-rejected`,
-          at: status.rejection.at,
-          actor: decision.by,
-          planDigest: currentPlan.planDigest,
-          reason: decision.reason,
-          ...originFields(decision.origin),
-        },
+        auditEvent(
+          ctx,
+          'approval.rejected',
+          'approval-rejected',
+          {
+            actor: decision.by,
+            planDigest: currentPlan.planDigest,
+            reason: decision.reason,
+            ...originFields(decision.origin),
+          },
+          status.rejection.at,
+        ),
       ]);
       return finish(emptyResult('rejected'), 'rejected');
     }
     status.approval = { by: decision.by, at: now(), comment: decision.comment };
     approvalRef = `approval:${decision.by}@${status.approval.at}:${currentPlan.planDigest}`;
     await audit([
-      {
-        ...base,
-        type: 'approval.granted',
-        id: `${ctx.workflowId}/${ctx.runId}/approval-granted`,
-        at: status.approval.at,
-        actor: decision.by,
-        planDigest: currentPlan.planDigest,
-        comment: decision.comment ?? '',
-        ...originFields(decision.origin),
-      },
+      auditEvent(
+        ctx,
+        'approval.granted',
+        'approval-granted',
+        {
+          actor: decision.by,
+          planDigest: currentPlan.planDigest,
+          comment: decision.comment ?? '',
+          ...originFields(decision.origin),
+        },
+        status.approval.at,
+      ),
     ]);
   }
 
@@ -588,16 +678,12 @@ async function reconcile(input: ReconcileInput): Promise<ReconcileResult> {
     0,
     Math.max(MAX_OUTCOMES_IN_RESULT, failedOut.length),
   );
+  const sums = sumOutcomes(groupsOut);
   const result: ReconcileResult = {
     status: 'completed',
     planId: currentPlan.planId,
     planDigest: currentPlan.planDigest,
-    totals: {
-      groups: summaries.length,
-      added: groupsOut.reduce((n, g) => n + g.added, 0),
-      removed: groupsOut.reduce((n, g) => n + g.removed, 0),
-      failedGroups: failedOut.length,
-    },
+    totals: { groups: summaries.length, added: sums.added, removed: sums.removed, failedGroups: sums.failedGroups },
     groups: shown.length === groupsOut.length ? groupsOut : shown,
     ...(shown.length < groupsOut.length ? { groupsOmitted: groupsOut.length - shown.length } : {}),
   };
@@ -637,15 +723,10 @@ async function notifyRun(patchId: string, facts: Omit<RunNotification, 'workflow
     if (!(err instanceof ActivityFailure)) throw err;
     const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
     await quick.recordAudit([
-      {
-        type: 'notify.failed',
-        id: `${workflowId}/${runId}/notify-failed/${facts.kind}`,
-        workflowId,
-        runId,
-        at: new Date().toISOString(),
+      auditEvent({ workflowId, runId }, 'notify.failed', `notify-failed/${facts.kind}`, {
         kind: facts.kind,
         error: cause?.message ?? err.message,
-      },
+      }),
     ]);
   }
 }
@@ -665,6 +746,15 @@ function scheduledById(): string | undefined {
   // Older servers send the attribute without its type metadata: read the untyped map then.
   const raw = (info.searchAttributes as Record<string, unknown> | undefined)?.[SCHEDULED_BY_ID_ATTRIBUTE.name];
   return Array.isArray(raw) && typeof raw[0] === 'string' && raw[0] ? raw[0] : undefined;
+}
+
+/** The innermost message of a failure (Temporal wraps activity and child failures). */
+function failureText(err: unknown): string {
+  let message = err instanceof Error ? err.message : String(err);
+  for (let cur: unknown = err, depth = 0; cur instanceof Error && depth < 10; cur = cur.cause, depth++) {
+    if (cur.message) message = cur.message;
+  }
+  return message;
 }
 
 /** Audit fields saying how a decision arrived (plain strings only). */

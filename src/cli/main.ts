@@ -12,6 +12,7 @@ import { registerExplainCommand } from './commands/explain';
 import { registerListCommand } from './commands/list';
 import { registerPlanCommand } from './commands/plan';
 import { registerRejectCommand } from './commands/reject';
+import { registerRevertCommand } from './commands/revert';
 import { registerRunCommand } from './commands/run';
 import { registerScheduleCommand } from './commands/schedule';
 import { registerServeCommand } from './commands/serve';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerListCommand(program);
   registerApproveCommand(program);
   registerRejectCommand(program);
+  registerRevertCommand(program);
   registerScheduleCommand(program);
   registerAuditCommand(program);
   registerServeCommand(program);

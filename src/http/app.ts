@@ -7,6 +7,7 @@ import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './routes/health';
 import { reconcileRoutes } from './routes/reconcile';
 import { reconciliationRoutes } from './routes/reconciliations';
+import { revertRoutes } from './routes/revert';
 
 /** Options of {@link createHttpApp}. */
 export interface HttpAppOptions {
@@ -39,7 +40,7 @@ export interface HttpAppOptions {
 
 /**
  * Builds the app. Routes: `POST /api/reconcile-groups`, `GET /api/reconciliations/:id`,
- * `POST /api/reconciliations/:id/approve|reject`, `GET /healthz`. Starting a run never waits for it.
+ * `POST /api/reconciliations/:id/approve|reject|revert`, `GET /healthz`. Starting a run never waits for it.
  */
 export function createHttpApp(opts: HttpAppOptions): Express {
   const logger = opts.logger ?? pino({ name: 'gcsync-http' });
@@ -53,6 +54,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     express.json({ limit: opts.bodyLimit ?? '1mb' }),
     reconcileRoutes(opts),
     reconciliationRoutes(opts.client),
+    revertRoutes(opts),
   );
   app.use(notFound);
   app.use(errorHandler(logger));

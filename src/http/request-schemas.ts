@@ -40,7 +40,8 @@ const durationText = (maxMs: number, maxText: string) =>
       { message: `must be at most ${maxText}` },
     );
 
-const overridesSchema = z.strictObject({
+/** Per-run overrides of the policy, as any run request may carry them. */
+export const overridesSchema = z.strictObject({
   requireApproval: z.enum(APPROVAL_MODES).optional(),
   maxRemovals: z.number().int().min(0).max(MAX_REMOVALS_OVERRIDE).optional(),
   maxRemovalRatio: z.number().min(0).max(1).optional(),

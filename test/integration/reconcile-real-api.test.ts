@@ -6,6 +6,7 @@
  * `requireApproval: never`.
  */
 import type { AuditEntry } from '../../src/audit/entry';
+import { resultOf } from '../../src/client/reconciliation-client';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { statusQuery } from '../../workflows/messages';
 import { expectedMembers, rulesFor } from '../support/org-rules';
@@ -111,7 +112,7 @@ it('stops with nothing written when offset pages are refused past a window and t
   state().resetCalls();
   try {
     const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
-    const result = await handle.result();
+    const result = await resultOf(handle);
     expect(result.status).toBe('aborted');
     expect(result.error).toMatch(/refused users page 6 \(HTTP 400\) after 500 users/);
     expect(result.error).toContain('the cursor listing (GET /api/v2/users/query) failed too');

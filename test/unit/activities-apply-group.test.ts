@@ -129,4 +129,17 @@ describe('applyGroup', () => {
     const outcomes = audit.entries.map((e) => `${String(e.op)} ${String(e.userId)} ${String(e.outcome)}`).sort();
     expect(outcomes).toEqual(['add a already-applied', 'add b already-applied', 'remove old already-applied']);
   });
+
+  it('a revert plan re-read after a 409 does only what was approved, and names the reverted run', async () => {
+    const { directory, deps, audit, input } = await setUp('exact', ['x1'], ['a', 'b']);
+    const revertOf = { workflowId: 'gcsync-apply-1', runId: 'r1' };
+    const stored = await deps.blobs.get<StoredGroupPlan>(input.groupPlanRef);
+    const revertInput = { ...input, groupPlanRef: (await deps.blobs.put('plan-g1', { ...stored, revertOf })).ref };
+    directory.version = 9;
+    directory.members.add('late');
+    await new MockActivityEnvironment().run(makeApplyGroup(deps), revertInput);
+    // A rules plan would remove 'late' (it appeared after the plan); a revert touches only what it approved.
+    expect([...directory.members].sort()).toEqual(['a', 'b', 'late']);
+    for (const entry of audit.entries) expect(entry).toMatchObject({ type: 'membership.change', revertOf });
+  });
 });

@@ -16,6 +16,7 @@ const OUR_COMMANDS = [
   'list',
   'approve',
   'reject',
+  'revert',
   'schedule',
   'schedule create',
   'schedule list',
@@ -95,6 +96,19 @@ describe('gcsync commands: parsing', () => {
     await h.parse('list', '--awaiting-approval', '--limit', '5', '--json');
     expect(h.calls).toEqual([[{ limit: 20 }], [{ awaitingApproval: true, limit: 5, json: true }]]);
     expect((await commanderError(harness(), 'list', '--limit', '0')).code).toBe('commander.invalidArgument');
+  });
+
+  it('revert ID [--run-id R] [--plan] [--approve-as WHO] [--comment C] waits by default', async () => {
+    const h = harness();
+    await h.parse('revert', 'w1');
+    await h.parse('revert', 'w1', '--run-id', 'r1', '--plan', '--json');
+    await h.parse('revert', 'w1', '--approve-as', 'alice', '--comment', 'INC-42', '--no-wait');
+    expect(h.calls).toEqual([
+      ['w1', { wait: true }],
+      ['w1', { wait: true, runId: 'r1', plan: true, json: true }],
+      ['w1', { wait: false, approveAs: 'alice', comment: 'INC-42' }],
+    ]);
+    expect((await commanderError(harness(), 'revert')).code).toBe('commander.missingArgument');
   });
 
   it('approve ID --by WHO [--digest D] [--comment C]', async () => {

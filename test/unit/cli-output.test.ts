@@ -170,6 +170,17 @@ describe('results and status', () => {
     ]);
   });
 
+  it('names the run a revert reverts', () => {
+    const run: RunDescription = {
+      workflowId: 'gcsync-revert-1',
+      runId: 'r2',
+      executionStatus: 'RUNNING',
+      startTime: 't',
+      status: status({ revertOf: { workflowId: 'gcsync-apply-1', runId: 'r1' } }),
+    };
+    expect(formatRunDescription(run)).toMatch(/^Reverts +gcsync-apply-1\/r1$/m);
+  });
+
   it('says when no worker answered the status query', () => {
     const run: RunDescription = {
       workflowId: 'w',

@@ -117,3 +117,6 @@ function report(
   if (status && result.status === 'planned') printText(`\n${formatGate(status)}`);
   if (result.planDigest) printNote(`Plan digest ${result.planDigest}`);
 }
+
+/** Prints a plan-mode run's outcome as `gcsync plan` does (also used by `gcsync revert --plan`). */
+export { report as printPlanReport };

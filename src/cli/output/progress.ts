@@ -19,6 +19,7 @@ const FINAL_PHASES: ReadonlySet<RunPhase> = new Set([
   'skipped',
   'superseded',
   'already-pending',
+  'cancelled',
 ]);
 
 /** The line printed when a run enters `status.phase`. */

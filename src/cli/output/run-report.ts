@@ -73,6 +73,7 @@ export function formatRunDescription(run: RunDescription): string {
   const fields = formatFields([
     ['Run', `${run.workflowId} (run id ${run.runId})`],
     ['State', s ? `${run.executionStatus}, phase ${s.phase}, mode ${s.mode}` : run.executionStatus],
+    ['Reverts', s?.revertOf ? [s.revertOf.workflowId, s.revertOf.runId].filter(Boolean).join('/') : undefined],
     ['Started', run.startTime],
     ['Closed', run.closeTime],
     ['Plan', s ? formatPlanLine(s) : undefined],

@@ -12,18 +12,20 @@ import { statusUrl } from './status-url';
 /** Longest workflow id accepted in a URL (Temporal's default limit on ids is 1000 bytes). */
 const MAX_WORKFLOW_ID_LENGTH = 1000;
 
+/** A malformed `:id` is the caller's mistake: answer 400 here instead of asking Temporal (`router.param` handler). */
+export function checkRunIdParam(_req: unknown, _res: unknown, next: (err?: unknown) => void, id: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (id.length > MAX_WORKFLOW_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(id)) {
+    next(new HttpError(400, `invalid run id: at most ${MAX_WORKFLOW_ID_LENGTH} characters, no control characters`));
+    return;
+  }
+  next();
+}
+
 export function reconciliationRoutes(client: Client): Router {
   const router = Router();
 
-  // A malformed id is the caller's mistake: answer 400 here instead of asking Temporal.
-  router.param('id', (_req, _res, next, id: string) => {
-    // eslint-disable-next-line no-control-regex
-    if (id.length > MAX_WORKFLOW_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(id)) {
-      next(new HttpError(400, `invalid run id: at most ${MAX_WORKFLOW_ID_LENGTH} characters, no control characters`));
-      return;
-    }
-    next();
-  });
+  router.param('id', checkRunIdParam);
 
   router.get('/reconciliations/:id', async (req, res) => {
     res.json(await describeRun(client, req.params.id));
