@@ -37,7 +37,7 @@ function applyActivities(heartbeatTimeout: number) {
       backoffCoefficient: 2,
       maximumInterval: '2 minutes',
       maximumAttempts: 10,
-      nonRetryableErrorTypes: ['ScimRejected', 'ScimMisconfigured'],
+      nonRetryableErrorTypes: [FAILURE_TYPES.scimRejected, FAILURE_TYPES.scimMisconfigured],
     },
   });
   return { applyGroup, notifyScim };

@@ -22,7 +22,7 @@ import {
 import type { createActivities } from '../activities';
 import type { AuditEventInput, ComputePlanResult, PrepareRunResult, RunContext } from '../activities/types';
 import { parseDuration } from '../src/core/duration';
-import { NON_RETRYABLE_READ_FAILURES } from '../src/core/failure-types';
+import { FAILURE_TYPES, NON_RETRYABLE_READ_FAILURES } from '../src/core/failure-types';
 import type { RunNotification } from '../src/core/notification';
 import { addOutcome, sumOutcomes } from '../src/core/outcome-tally';
 import { runPageMarkdown } from '../src/core/run-page';
@@ -108,7 +108,7 @@ const outbox = proxyActivities<ReturnType<typeof createActivities>>({
     initialInterval: '2 seconds',
     maximumInterval: '1 minute',
     maximumAttempts: 5,
-    nonRetryableErrorTypes: ['ScimMisconfigured'],
+    nonRetryableErrorTypes: [FAILURE_TYPES.scimMisconfigured],
   },
 });
 
@@ -125,7 +125,7 @@ const notifying = proxyActivities<ReturnType<typeof createActivities>>({
     backoffCoefficient: 2,
     maximumInterval: '10 seconds',
     maximumAttempts: 4,
-    nonRetryableErrorTypes: ['NotifyRejected'],
+    nonRetryableErrorTypes: [FAILURE_TYPES.notifyRejected],
   },
 });
 
