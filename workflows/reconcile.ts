@@ -133,6 +133,8 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     const result: PlanPage = {
       planId: plan?.planId,
       planDigest: plan?.planDigest,
+      // plancli: where the full per-member plan is stored (a query adds no command; histories replay unchanged).
+      planRef: plan?.planRef,
       page,
       pageSize,
       totalGroups: summaries.length,
