@@ -28,6 +28,14 @@ export interface GroupMemberPage extends PlanMemberPage {
   group: PlanGroupRef;
 }
 
+/** One changed group's member lines, whole. */
+export interface ChangedGroupPlan {
+  planId: string;
+  planDigest: string;
+  group: PlanGroupRef;
+  members: StoredGroupPlan['members'];
+}
+
 /** The plan store does not hold what the ref names (another store, or the data was removed). */
 export class StoredPlanMissingError extends Error {
   override readonly name = 'StoredPlanMissingError';
@@ -69,23 +77,28 @@ export class StoredPlanReader {
   }
 
   /**
-   * Every changed group with all its member lines, group by group and page by page: only one group's plan is in
-   * memory at a time.
+   * Every changed group with all its member lines, in plan order: only one group's plan is in memory at a time.
+   *
+   * @throws {StoredPlanMissingError} the store does not hold the plan, or a group's stored plan is another plan's.
    */
-  async *allMemberPages(planRef: string, pageSize: number): AsyncGenerator<GroupMemberPage> {
+  async *changedGroupPlans(planRef: string): AsyncGenerator<ChangedGroupPlan> {
     const manifest = await this.manifest(planRef);
     for (const group of await this.get<ChangedGroup[]>(manifest.changedRef)) {
       const stored = await this.groupPlan(group, manifest.planDigest);
-      const ref = toGroupRef(group, stored);
-      const pages = Math.max(1, Math.ceil((stored.members.add.length + stored.members.remove.length) / pageSize));
-      for (let page = 1; page <= pages; page++) {
-        yield {
-          planId: manifest.planId,
-          planDigest: manifest.planDigest,
-          group: ref,
-          ...memberPage(stored.members, { page, pageSize }),
-        };
-      }
+      yield {
+        planId: manifest.planId,
+        planDigest: manifest.planDigest,
+        group: toGroupRef(group, stored),
+        members: stored.members,
+      };
+    }
+  }
+
+  /** Every member line of every changed group, group by group and page by page (see {@link changedGroupPlans}). */
+  async *allMemberPages(planRef: string, pageSize: number): AsyncGenerator<GroupMemberPage> {
+    for await (const { members, ...plan } of this.changedGroupPlans(planRef)) {
+      const pages = Math.max(1, Math.ceil((members.add.length + members.remove.length) / pageSize));
+      for (let page = 1; page <= pages; page++) yield { ...plan, ...memberPage(members, { page, pageSize }) };
     }
   }
 
