@@ -24,7 +24,8 @@ import {
   planDiffTotals,
 } from '../output/plan-diff';
 import { printJson, printNote, printText } from '../output/print';
-import { cliActor, hintIfSlow, withTemporalClient } from './client-session';
+import { cliActor, withTemporalClient } from './client-session';
+import { watchForWorker } from './worker-wait';
 import { followRun } from './follow-run';
 import { checkRulesFile } from './rules-input';
 
@@ -85,12 +86,12 @@ export async function runPlan(opts: PlanOptions): Promise<number> {
       { taskQueue: config.taskQueue },
     );
     if (!opts.json) printNote(`Planning (run ${run.workflowId})…`);
-    const slow = hintIfSlow(config.taskQueue);
-    const result = await followRun(client, run.workflowId, {
-      // Any status at all means a worker has the run; the hint is only for "nobody is polling".
-      update: () => slow.cancel(),
-      stop: () => slow.cancel(),
-    });
+    // Any status at all means a worker has the run; the bounded wait is only for "nobody is polling".
+    const worker = watchForWorker(client, config, run.workflowId);
+    const result = await Promise.race([
+      followRun(client, run.workflowId, { update: () => worker.cancel(), stop: () => worker.cancel() }),
+      worker.failed,
+    ]);
     const groups = result.status === 'aborted' ? [] : (await getFullPlan(client, run.workflowId)).groups;
     // The gate's own decision for this plan: what `gcsync run` would do with it, and why.
     const status =

@@ -6,7 +6,9 @@ import { EXIT_OK, runExitCode } from '../output/exit-codes';
 import { printJson, printNote, printText } from '../output/print';
 import { RunProgressView } from '../output/progress';
 import { formatResult } from '../output/run-report';
-import { cliActor, hintIfSlow, withTemporalClient } from './client-session';
+import { cliActor, withTemporalClient } from './client-session';
+import { watchForWorker } from './worker-wait';
+import { approvalCommandsFor } from '../invocation';
 import { followRun } from './follow-run';
 import { checkRulesFile } from './rules-input';
 
@@ -63,18 +65,26 @@ export async function runApply(opts: RunOptions): Promise<number> {
       return 0;
     }
     printNote(`Following ${run.workflowId} (Ctrl-C stops following; the run continues)`);
-    const view = new RunProgressView({ workflowId: run.workflowId, namespace: config.namespace });
-    const slow = hintIfSlow(config.taskQueue);
-    const result = await followRun(client, run.workflowId, {
-      update: (status) => {
-        slow.cancel();
-        view.update(status);
-      },
-      stop: () => {
-        slow.cancel();
-        view.stop();
-      },
+    const view = new RunProgressView({
+      workflowId: run.workflowId,
+      namespace: config.namespace,
+      commands: await approvalCommandsFor(config),
     });
+    // Any status at all means a worker has the run; the bounded wait is only for "nobody is polling".
+    const worker = watchForWorker(client, config, run.workflowId);
+    const result = await Promise.race([
+      followRun(client, run.workflowId, {
+        update: (status) => {
+          worker.cancel();
+          view.update(status);
+        },
+        stop: () => {
+          worker.cancel();
+          view.stop();
+        },
+      }),
+      worker.failed,
+    ]);
     if (opts.json) printJson({ ...run, result });
     else printText(formatResult(result));
     return applyRunExitCode(result);
