@@ -10,6 +10,12 @@ import { isExecutableFile } from '../temporal/executable';
 import { shellQuote } from './output/shell-quote';
 import { packageRoot } from './version';
 
+/**
+ * The approver in printed commands: the shell's user name (a `<you>` placeholder would be a redirection in a shell).
+ * The CLI records the OS user beside it anyway; operators usually put their email there.
+ */
+export const APPROVER_WORD = '"$' + '{USER:-operator}"';
+
 /** The first executable called `name` on `PATH`, if any. */
 export async function onPath(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
   for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
@@ -28,7 +34,8 @@ export async function gcsyncInvocation(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<string> {
   const assignments = Object.entries(vars).map(([name, value]) => `${name}=${shellQuote(value)} `);
-  if (await onPath('gcsync', env)) return `${assignments.join('')}gcsync`;
+  // Under npx or npm run, PATH holds npm's own bin folders, which the operator's next shell will not have.
+  if (!env.npm_command && (await onPath('gcsync', env))) return `${assignments.join('')}gcsync`;
   return `cd ${shellQuote(packageRoot())} && ${assignments.join('')}npx gcsync`;
 }
 
@@ -62,7 +69,7 @@ export async function temporalCommand(env: NodeJS.ProcessEnv = process.env): Pro
 export async function approvalCommandsFor(config: {
   address: string;
   namespace: string;
-}): Promise<{ gcsync: string; temporal: string; temporalAddress?: string }> {
+}): Promise<{ gcsync: string; temporal: string; temporalAddress?: string; by: string }> {
   // Only what differs from the defaults: the operator's own shell already has anything else they exported.
   const custom = config.address !== DEFAULT_TEMPORAL_ADDRESS;
   return {
@@ -72,5 +79,6 @@ export async function approvalCommandsFor(config: {
     }),
     temporal: await temporalCommand(),
     ...(custom ? { temporalAddress: config.address } : {}),
+    by: APPROVER_WORD,
   };
 }

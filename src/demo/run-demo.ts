@@ -16,7 +16,7 @@ import { followRun } from '../cli/commands/follow-run';
 import { formatPlanDiff } from '../cli/output/plan-diff';
 import type { ApprovalCommands } from '../cli/output/approval-help';
 import { RunProgressView } from '../cli/output/progress';
-import { gcsyncInvocation, temporalInvocation } from '../cli/invocation';
+import { APPROVER_WORD, gcsyncInvocation, temporalInvocation } from '../cli/invocation';
 import { formatResult } from '../cli/output/run-report';
 import { approve, getFullPlan, getStatus, startReconciliation, waitForResult } from '../client/reconciliation-client';
 import { EMULATOR_DEFAULTS, genesysEnvFor, startEmulator } from '../emulator';
@@ -137,7 +137,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       }),
       temporal: temporalInvocation(cli),
       temporalAddress: server.address,
-      by: '"$' + '{USER:-operator}"',
+      by: APPROVER_WORD,
     };
     const view = new RunProgressView(
       { workflowId: applyRun.workflowId, namespace: server.namespace, commands },

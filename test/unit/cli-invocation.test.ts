@@ -42,6 +42,10 @@ describe('gcsyncInvocation', () => {
     );
   });
 
+  it('does not trust PATH under npx or npm run (npm put its bin folders there, not in the next shell)', async () => {
+    expect(await gcsyncInvocation({}, { PATH: bin, npm_command: 'exec' })).toBe(`cd ${shellQuote(ROOT)} && npx gcsync`);
+  });
+
   it('names the Temporal CLI by path unless PATH finds it', () => {
     expect(temporalInvocation({ path: '/usr/bin/temporal', source: 'path' })).toBe('temporal');
     expect(temporalInvocation({ path: '/home/x/.cache/t v/temporal', source: 'cache' })).toBe(
