@@ -61,7 +61,10 @@ export async function runApply(opts: RunOptions): Promise<number> {
     if (!opts.wait) {
       if (opts.json) printJson(run);
       else
-        printText(`Started ${run.workflowId} (run id ${run.runId}). Follow it with: gcsync status ${run.workflowId}`);
+        printText(
+          `Started ${run.workflowId} (run id ${run.runId}). ` +
+            `Follow it with: ${(await approvalCommandsFor(config)).gcsync} status ${run.workflowId}`,
+        );
       return 0;
     }
     printNote(`Following ${run.workflowId} (Ctrl-C stops following; the run continues)`);
