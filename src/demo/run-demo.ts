@@ -14,6 +14,7 @@ import { openAuditSink } from '../audit/factory';
 import { verifyChain } from '../audit/verify';
 import { followRun } from '../cli/commands/follow-run';
 import { formatPlanDiff } from '../cli/output/plan-diff';
+import { plural } from '../cli/output/plural';
 import type { ApprovalCommands } from '../cli/output/approval-help';
 import { RunProgressView } from '../cli/output/progress';
 import { APPROVER_WORD, gcsyncInvocation, temporalInvocation } from '../cli/invocation';
@@ -60,7 +61,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     const emulator = await startEmulator({ port: 0, quiet: true });
     cleanups.push(() => emulator.close());
     say(
-      `Genesys emulator    ${emulator.url}  (seed ${EMULATOR_DEFAULTS.seed}, ${emulator.state.listUsers().length} users, ${emulator.state.listGroups().length} groups, ${EMULATOR_DEFAULTS.rateLimitPerMinute} requests/min per token)`,
+      `Genesys emulator    ${emulator.url}  (seed ${EMULATOR_DEFAULTS.seed}, ${plural(emulator.state.listUsers().length, 'user')}, ${plural(emulator.state.listGroups().length, 'group')}, ${EMULATOR_DEFAULTS.rateLimitPerMinute} requests/min per token)`,
     );
 
     const cli = await findTemporalCli();

@@ -16,7 +16,8 @@ import { checkRulesFile } from './rules-input';
 export interface RunOptions {
   rules: string;
   target?: string[];
-  wait: boolean;
+  /** Follow the run to its end; only `false` (`--no-wait`) returns at once. */
+  wait?: boolean;
   json?: boolean;
 }
 
@@ -26,7 +27,11 @@ export function registerRunCommand(program: Command): void {
     .description('Reconcile now: plan, wait for approval when the policy asks for it, apply')
     .requiredOption('--rules <file>', 'rules file (YAML or JSON), validated here before the run starts')
     .option('--target <group...>', 'only these groups (ids or names as written in the rules)')
-    .option('--wait', 'follow the run with a progress bar until it ends', true)
+    // The default is set before the action rather than on the option: commander would print "(default: true)".
+    .option('--wait', 'follow the run with a progress bar until it ends (the default)')
+    .hook('preAction', (command) => {
+      if (command.getOptionValue('wait') === undefined) command.setOptionValueWithSource('wait', true, 'default');
+    })
     .option('--no-wait', 'print the run id and return at once')
     .option('--json', 'print the run id (--no-wait) or the result (--wait) as JSON')
     .addHelpText(
@@ -58,7 +63,7 @@ export async function runApply(opts: RunOptions): Promise<number> {
       { mode: 'apply', rules: rules.text, targetGroups: opts.target, requestedBy: cliActor() },
       { taskQueue: config.taskQueue },
     );
-    if (!opts.wait) {
+    if (opts.wait === false) {
       if (opts.json) printJson(run);
       else
         printText(

@@ -147,7 +147,8 @@ function who(m: { id: string; name?: string; email?: string; username?: string }
 /** The totals sentence under the diff. */
 export function formatPlanTotals(t: PlanDiffTotals): string {
   const groups = plural(t.groups, 'group');
-  if (t.groupsChanged === 0) return `${groups}, no changes: ${t.unchanged} members already match the rules.`;
+  if (t.groupsChanged === 0)
+    return `${groups}, no changes: ${plural(t.unchanged, 'member')} already ${t.unchanged === 1 ? 'matches' : 'match'} the rules.`;
   // `+0 to add` / `-0 to remove` read as noise (and `-0` as a negative zero): name only what happens.
   const changes = [t.adds ? `+${t.adds} to add` : '', t.removes ? `-${t.removes} to remove` : ''].filter(Boolean);
   return `${groups}, ${t.groupsChanged} to change: ${changes.join(', ')}, ${t.unchanged} unchanged.`;

@@ -124,5 +124,5 @@ function formatRefused(s: RunStatus): string {
 
 function formatProgress(s: RunStatus): string {
   const p = s.progress;
-  return `${p.groupsDone}/${p.groupsTotal} groups, ${plusCount(p.added)} ${minusCount(p.removed)}, ${p.failedGroups} failed`;
+  return `${p.groupsDone}/${plural(p.groupsTotal, 'group')}, ${plusCount(p.added)} ${minusCount(p.removed)}, ${p.failedGroups} failed`;
 }
