@@ -88,10 +88,9 @@ export async function runPlan(opts: PlanOptions): Promise<number> {
     if (!opts.json) printNote(`Planning (run ${run.workflowId})…`);
     // Any status at all means a worker has the run; the bounded wait is only for "nobody is polling".
     const worker = watchForWorker(client, config, run.workflowId);
-    const result = await Promise.race([
+    const result = await worker.guard(
       followRun(client, run.workflowId, { update: () => worker.cancel(), stop: () => worker.cancel() }),
-      worker.failed,
-    ]);
+    );
     const groups = result.status === 'aborted' ? [] : (await getFullPlan(client, run.workflowId)).groups;
     // The gate's own decision for this plan: what `gcsync run` would do with it, and why.
     const status =

@@ -80,7 +80,7 @@ export async function runApply(opts: RunOptions): Promise<number> {
     });
     // Any status at all means a worker has the run; the bounded wait is only for "nobody is polling".
     const worker = watchForWorker(client, config, run.workflowId);
-    const result = await Promise.race([
+    const result = await worker.guard(
       followRun(client, run.workflowId, {
         update: (status) => {
           worker.cancel();
@@ -91,8 +91,7 @@ export async function runApply(opts: RunOptions): Promise<number> {
           view.stop();
         },
       }),
-      worker.failed,
-    ]);
+    );
     if (opts.json) printJson({ ...run, result });
     else printText(formatResult(result));
     return applyRunExitCode(result);

@@ -19,6 +19,11 @@ export const DEFAULT_WORKER_WAIT_MS = 10_000;
 export interface WorkerWatch {
   failed: Promise<never>;
   cancel(): void;
+  /**
+   * Follows the run through `following` until it ends or the watch fails. Once the watch has ended the run, the
+   * hint wins over the run's own "terminated" failure, whichever arrives first.
+   */
+  guard<T>(following: Promise<T>): Promise<T>;
 }
 
 /**
@@ -34,6 +39,7 @@ export function watchForWorker(
 ): WorkerWatch {
   let timer: NodeJS.Timeout | undefined;
   let cancelled = false;
+  let ending = false;
   const failed = new Promise<never>((_resolve, reject) => {
     const check = async (): Promise<void> => {
       if (cancelled) return;
@@ -42,11 +48,13 @@ export function watchForWorker(
         return;
       }
       if (cancelled) return;
+      ending = true;
+      const message = await noWorkerMessage(config, workflowId, afterMs);
       await client.workflow
         .getHandle(workflowId)
         .terminate(`no worker polled task queue ${config.taskQueue} within ${Math.round(afterMs / 1000)}s`)
         .catch(() => undefined);
-      reject(new Error(await noWorkerMessage(config, workflowId, afterMs)));
+      reject(new Error(message));
     };
     timer = setTimeout(() => void check().catch(reject), afterMs);
   });
@@ -57,6 +65,14 @@ export function watchForWorker(
     cancel: () => {
       cancelled = true;
       clearTimeout(timer);
+    },
+    guard: async <T>(following: Promise<T>): Promise<T> => {
+      try {
+        return await Promise.race([following, failed]);
+      } catch (err) {
+        if (ending) return failed;
+        throw err;
+      }
     },
   };
 }
