@@ -1,5 +1,6 @@
 /** What the activities need from the worker: long-lived clients and stores, created once per worker process. */
 import type { AuditSink } from '../src/audit/sink';
+import type { NotifyConfig } from '../src/notify/config';
 import type { ScimNotifier } from '../src/scim/client';
 import type { BlobStore } from '../src/store/blob-store';
 import type { OwnershipLedger } from '../src/store/ownership-ledger';
@@ -19,6 +20,8 @@ export interface ActivityDeps {
    * activities fail as misconfigured without it, rather than drop a notification).
    */
   scimOutbox?: ScimOutbox;
+  /** Webhook for run notifications (`GCSYNC_NOTIFY_URL`); undefined = notifications off. */
+  notify?: NotifyConfig;
   /** Folder that relative `rulesRef` paths are resolved against (default: the worker's working directory). */
   rulesDir?: string;
   /** Groups applied at once when the run does not override it. */
@@ -38,6 +41,9 @@ export const blobKeys = {
   /** One users page of listing round `round` (a re-list never mixes its pages with an earlier round's). */
   usersPage: (c: RunContext, page: number, round = 1) =>
     `runs/${c.workflowId}/${c.runId}/users/${round > 1 ? `r${round}/` : ''}page-${String(page).padStart(5, '0')}.json`,
+  /** One page of the cursor listing (`/users/query`) of listing round `round`, used past a result window. */
+  usersCursorPage: (c: RunContext, page: number, round = 1) =>
+    `runs/${c.workflowId}/${c.runId}/users/${round > 1 ? `r${round}/` : ''}cursor-${String(page).padStart(5, '0')}.json`,
   usersManifest: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/users.json`,
   group: (c: RunContext, groupId: string) => `runs/${c.workflowId}/${c.runId}/groups/${groupId}.json`,
   groupsManifest: (c: RunContext) => `runs/${c.workflowId}/${c.runId}/groups.json`,

@@ -15,6 +15,13 @@ export interface UsersPage {
   nextUri?: string;
 }
 
+/** One page of the cursor listing `GET /api/v2/users/query`. */
+export interface UsersCursorPage {
+  users: GenesysApiUser[];
+  /** Cursor of the next page; absent on the last page. */
+  cursor?: string;
+}
+
 /** The fields of a group the reconciler reads. */
 export interface GroupInfo {
   id: string;
@@ -28,6 +35,11 @@ export interface GroupInfo {
 /** Directory reads and membership writes. Errors are thrown as `GenesysApiError` (status, retry-after). */
 export interface GenesysDirectory {
   listUsersPage(pageNumber: number, pageSize: number, expand: readonly string[]): Promise<UsersPage>;
+  /**
+   * One page of active users by cursor (`GET /api/v2/users/query`): the route past an offset-paging result window.
+   * Optional: a directory without it makes a refused late page fail the run closed.
+   */
+  listUsersByCursor?(cursor: string | undefined, pageSize: number, expand: readonly string[]): Promise<UsersCursorPage>;
   getUsersByIds(ids: readonly string[], expand: readonly string[]): Promise<GenesysApiUser[]>;
   /** All groups (every page), for resolving group names written in the rules. */
   listAllGroups(): Promise<GroupInfo[]>;

@@ -4,10 +4,12 @@
  */
 import { makeApplyGroup } from './apply-group';
 import type { ActivityDeps } from './deps';
+import { makeNotifyRun } from './notify-run';
 import { makeNotifyScim } from './notify-scim';
 import { makePlanActivities } from './plan';
 import { makePrepareRun } from './prepare-run';
 import { makeRecordAudit } from './record-audit';
+import { makeScheduledOverlapActivities } from './scheduled-overlap';
 import { makeScimOutboxActivities } from './scim-outbox';
 import { makeSnapshotActivities } from './snapshot';
 
@@ -23,5 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     notifyScim: makeNotifyScim(deps),
     ...makeScimOutboxActivities(deps),
     recordAudit: makeRecordAudit(deps),
+    ...makeScheduledOverlapActivities(),
+    notifyRun: makeNotifyRun(deps),
   };
 }

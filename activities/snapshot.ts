@@ -72,6 +72,24 @@ const digestOf = (page: StoredUsersPage): PageDigest => ({
   notActive: page.users.filter((u) => u.state !== 'active').length,
 });
 
+/** One listing round: the stored pages' keys, what is wrong with them (nothing = usable), distinct users. */
+interface Listing {
+  problems: string[];
+  keys: string[];
+  distinct: number;
+  notActive: number;
+}
+
+/** A late users page refused with 400: offset paging hit a result window; the cursor route takes over. */
+class ResultWindowRefusal extends Error {
+  constructor(
+    readonly page: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Listing rounds before the run fails closed on a listing that does not add up. */
 export const MAX_LISTING_ROUNDS = 3;
 const DEFAULT_READ_CONCURRENCY = 8;
@@ -87,20 +105,20 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
     for (let round = resumed?.round ?? 1; round <= MAX_LISTING_ROUNDS; round++) {
       const cursor = resumed?.nextPage && (resumed.round ?? 1) === round ? resumed : undefined;
       const listing = await listOnce(round, cursor);
-      const check = checkListing(listing.metas, pageSize, listing.distinct);
+      const problems = [...listing.problems];
       // Planning treats a user that is not `active` as gone: a listing of active users that says otherwise (or says
       // nothing) would remove them all, so it is a problem like any other.
       if (listing.notActive > 0) {
-        check.problems.push(`${listing.notActive} user(s) in the active-users listing are not marked active`);
+        problems.push(`${listing.notActive} user(s) in the active-users listing are not marked active`);
       }
-      if (check.problems.length === 0) {
+      if (problems.length === 0) {
         const manifest: UsersManifest = { pages: listing.keys, count: listing.distinct, rounds: round };
         const stored = await deps.blobs.put(blobKeys.usersManifest(ctx), manifest);
         return { usersRef: stored.ref, count: listing.distinct, pages: listing.keys.length };
       }
-      const detail = describeProblems(check.problems);
+      const detail = describeProblems(problems);
       problemsByRound.push(`round ${round}: ${detail}`);
-      log.warn('users listing does not add up; listing again', { round, problems: check.problems.slice(0, 10) });
+      log.warn('users listing does not add up; listing again', { round, problems: problems.slice(0, 10) });
       heartbeat({ nextPage: 1, count: 0, round: round + 1 } satisfies UsersCursor);
     }
     throw ApplicationFailure.create({
@@ -115,10 +133,7 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
      * One full listing: page 1 tells how many pages there are, the rest are read in parallel lanes. Pages already
      * stored by an earlier attempt of the same round (the heartbeated prefix) are reused.
      */
-    async function listOnce(
-      round: number,
-      cursor: UsersCursor | undefined,
-    ): Promise<{ metas: PageMeta[]; keys: string[]; distinct: number; notActive: number }> {
+    async function listOnce(round: number, cursor: UsersCursor | undefined): Promise<Listing> {
       // Only each page's meta and ids are kept here: the users themselves are in the store (memory O(ids)).
       const stored = new Map<number, PageDigest>();
       for (let page = 1; cursor && page < cursor.nextPage; page++) {
@@ -137,10 +152,16 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
       // Pages are read up to page 1's pageCount, whatever later pages say: a missing nextUri or an empty page in
       // mid-listing is a problem for the check, never the end of the list.
       const todo = Array.from({ length: pageCount }, (_, i) => i + 1).filter((page) => !stored.has(page));
-      await inLanes(todo, lanes, async (page) => {
-        stored.set(page, digestOf(await fetchPage(page, round)));
-        advance();
-      });
+      try {
+        await inLanes(todo, lanes, async (page) => {
+          stored.set(page, digestOf(await fetchPage(page, round)));
+          advance();
+        });
+      } catch (err) {
+        if (!(err instanceof ResultWindowRefusal)) throw err;
+        log.warn('offset paging refused past a result window; listing by cursor', { page: err.page, round });
+        return listByCursor(round, first.meta.total, err);
+      }
       const metas: PageMeta[] = [];
       const keys: string[] = [];
       const ids = new Set<string>();
@@ -152,7 +173,78 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
         for (const id of digest.ids) ids.add(id);
         notActive += digest.notActive;
       }
-      return { metas, keys, distinct: ids.size, notActive };
+      return { problems: checkListing(metas, pageSize, ids.size).problems, keys, distinct: ids.size, notActive };
+    }
+
+    /**
+     * The route past a result window: `GET /api/v2/users/query` pages by cursor (sequentially: each page names the
+     * next). It carries no total, so the listing must hold exactly the `total` the offset listing's page 1 reported,
+     * without duplicates; anything else is a problem for another round, never a partial plan. A failure of the
+     * cursor route itself (e.g. 403: it needs `directory:user:view` in every division) fails the run closed.
+     */
+    async function listByCursor(round: number, expectedTotal: number, refusal: ResultWindowRefusal): Promise<Listing> {
+      const keys: string[] = [];
+      const ids = new Set<string>();
+      let listed = 0;
+      let notActive = 0;
+      let next: string | undefined;
+      const seenCursors = new Set<string>();
+      // A cursor that never ends (or loops) is bounded: twice the expected pages plus slack.
+      const maxPages = 2 * Math.ceil(expectedTotal / pageSize) + 10;
+      do {
+        if (keys.length >= maxPages) {
+          return {
+            problems: [`the cursor listing did not end within ${maxPages} pages`],
+            keys,
+            distinct: ids.size,
+            notActive,
+          };
+        }
+        let page;
+        try {
+          page = await deps.directory.listUsersByCursor!(next, pageSize, expand);
+        } catch (err) {
+          throw ApplicationFailure.create({
+            type: FAILURE_TYPES.snapshotInconsistent,
+            nonRetryable: true,
+            message:
+              `${refusal.message}; the cursor listing (GET /api/v2/users/query) failed too, so the users cannot be ` +
+              `listed completely; not planning from a partial listing. ${toDirectoryFailure(err, 'listing users by cursor').message}`,
+          });
+        }
+        const users = await completeExpansions(page.users, expand);
+        const number = keys.length + 1;
+        const value: StoredUsersPage = {
+          meta: {
+            pageNumber: number,
+            entities: users.length,
+            total: expectedTotal,
+            pageCount: 0,
+            hasNext: !!page.cursor,
+          },
+          users,
+        };
+        await deps.blobs.put(blobKeys.usersCursorPage(ctx, number, round), value);
+        keys.push(blobKeys.usersCursorPage(ctx, number, round));
+        for (const u of users) ids.add(u.id);
+        listed += users.length;
+        notActive += users.filter((u) => u.state !== 'active').length;
+        // Liveness only: a crashed attempt lists this round again from its first page.
+        heartbeat({ nextPage: 1, count: 0, round } satisfies UsersCursor);
+        if (page.cursor && seenCursors.has(page.cursor)) {
+          return { problems: ['the cursor listing returned a cursor twice'], keys, distinct: ids.size, notActive };
+        }
+        if (page.cursor) seenCursors.add(page.cursor);
+        next = page.cursor;
+      } while (next);
+      const problems: string[] = [];
+      if (listed > ids.size) problems.push(`${listed - ids.size} user(s) were listed twice by the cursor listing`);
+      if (ids.size !== expectedTotal) {
+        problems.push(
+          `the cursor listing holds ${ids.size} users where the users listing's total says ${expectedTotal}`,
+        );
+      }
+      return { problems, keys, distinct: ids.size, notActive };
     }
 
     async function fetchPage(page: number, round: number): Promise<StoredUsersPage> {
@@ -162,13 +254,18 @@ export function makeSnapshotActivities(deps: ActivityDeps) {
       } catch (err) {
         if (page > 1 && statusOf(err) === 400) {
           // Genesys refuses offset paging past a 10,000-result window (confirmed for inactive users, unconfirmed
-          // for active ones). A late 400 is never the end of the list.
+          // for active ones). A late 400 is never the end of the list: list by cursor instead, or fail closed.
+          const refusal = new ResultWindowRefusal(
+            page,
+            `Genesys refused users page ${page} (HTTP 400) after ${(page - 1) * pageSize} users: it may cap ` +
+              `offset paging at a result window (10,000 results)`,
+          );
+          if (deps.directory.listUsersByCursor) throw refusal;
           throw ApplicationFailure.create({
             type: FAILURE_TYPES.snapshotInconsistent,
             nonRetryable: true,
             message:
-              `Genesys refused users page ${page} (HTTP 400) after ${(page - 1) * pageSize} users: it may cap ` +
-              `offset paging at a result window (10,000 results); not planning from a partial listing. ` +
+              `${refusal.message}; not planning from a partial listing. ` +
               `${toDirectoryFailure(err, 'listing users').message}`,
           });
         }

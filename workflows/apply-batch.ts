@@ -6,6 +6,7 @@ import { ApplicationFailure, getExternalWorkflowHandle, log, proxyActivities } f
 import type { createActivities } from '../activities';
 import type { ChangedGroup, RunContext } from '../activities/types';
 import { FAILURE_TYPES } from '../src/core/failure-types';
+import { auditEvent } from './audit-event';
 import { groupsDoneSignal } from './internal-messages';
 import type { GroupOutcome } from './messages';
 
@@ -94,19 +95,14 @@ export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOut
       log.warn('SCIM notification failed', { groupId: target.groupId, error: describe(err) });
       // Same id as the activity's own record of a rejected notification, so each failure is audited once.
       await recordAudit([
-        {
-          type: 'scim.notify',
-          id: `${input.ctx.workflowId}/${input.ctx.runId}/scim/${target.groupId}/failed`,
-          workflowId: input.ctx.workflowId,
-          runId: input.ctx.runId,
-          at: new Date().toISOString(),
+        auditEvent(input.ctx, 'scim.notify', `scim/${target.groupId}/failed`, {
           groupId: target.groupId,
           groupName: target.groupName,
           idpGroupId: target.idpGroupId,
           ops: 0,
           outcome: 'failed',
           error: describe(err),
-        },
+        }),
       ]);
       return 'failed';
     }
@@ -135,16 +131,11 @@ export async function applyGroupsBatch(input: ApplyBatchInput): Promise<GroupOut
       outcome.failed = true;
       outcome.error = describe(err);
       await recordAudit([
-        {
-          type: 'group.failed',
-          id: `${input.ctx.workflowId}/${input.ctx.runId}/group-failed/${target.groupId}`,
-          workflowId: input.ctx.workflowId,
-          runId: input.ctx.runId,
-          at: new Date().toISOString(),
+        auditEvent(input.ctx, 'group.failed', `group-failed/${target.groupId}`, {
           groupId: target.groupId,
           groupName: target.groupName,
           reason: outcome.error,
-        },
+        }),
       ]);
     }
     outcomes.push(outcome);

@@ -94,7 +94,11 @@ export type RunPhase =
   | 'rejected'
   | 'expired'
   | 'aborted'
-  | 'failed';
+  | 'failed'
+  | 'skipped'
+  | 'superseded'
+  | 'already-pending'
+  | 'cancelled';
 
 /** Totals of a plan. */
 export interface PlanTotals {
@@ -209,7 +213,22 @@ export interface GroupOutcome {
 
 /** Result of a run. */
 export interface ReconcileResult {
-  status: 'completed' | 'planned' | 'no-changes' | 'rejected' | 'expired' | 'aborted';
+  /**
+   * `skipped`: a scheduled run that found an older run of its schedule still at work (not awaiting approval) and
+   * stopped before reading anything. `superseded`: a run awaiting approval that a newer run of its schedule replaced
+   * with a different plan (see `supersededBy`). `already-pending`: a scheduled run whose plan (same digest) already
+   * awaits approval in an older run (see `pendingRun`), so nobody is asked twice.
+   */
+  status:
+    | 'completed'
+    | 'planned'
+    | 'no-changes'
+    | 'rejected'
+    | 'expired'
+    | 'aborted'
+    | 'skipped'
+    | 'superseded'
+    | 'already-pending';
   planId?: string;
   planDigest?: string;
   totals: { groups: number; added: number; removed: number; failedGroups: number };
@@ -220,6 +239,35 @@ export interface ReconcileResult {
   error?: string;
   /** Groups still pending at the IdP when the run ended (see {@link IdpOutOfSyncGroup}); `gcsync run` exits 3. */
   idpOutOfSync?: IdpOutOfSyncGroup[];
+  /** `skipped`: the older run of the same schedule that was still at work. */
+  activeRun?: RunRef;
+  /** `superseded`: the newer run whose plan replaced this one. */
+  supersededBy?: RunRef;
+  /** `already-pending`: the older run already awaiting approval of the same plan. */
+  pendingRun?: RunRef;
+}
+
+/** One workflow execution. */
+export interface RunRef {
+  workflowId: string;
+  runId: string;
+}
+
+/**
+ * Payload of the `supersedePlan` Update: a newer run of the same schedule planned differently (or found nothing left
+ * to change), so the plan this run waits on is stale. Sent by the newer run's `resolveScheduledOverlap` activity.
+ */
+export interface SupersedeRequest {
+  /** The run whose newer plan replaces this one. */
+  by: RunRef;
+  /** The newer plan's digest. */
+  planDigest: string;
+}
+
+/** Answer of an accepted `supersedePlan` Update. */
+export interface SupersedeAccepted {
+  superseded: RunRef;
+  planDigest: string;
 }
 
 /** Signals, for the Web UI's "Send a Signal" (the UI bundled with the CLI cannot send Updates). */
@@ -231,5 +279,11 @@ export const rejectSignal = defineSignal<[RejectSignal]>('reject');
  */
 export const approveUpdate = defineUpdate<DecisionAccepted, [ApproveSignal]>('approvePlan');
 export const rejectUpdate = defineUpdate<DecisionAccepted, [RejectSignal]>('rejectPlan');
+/**
+ * Ends a run awaiting approval as `superseded`. Refused (with the reason, leaving no trace in history) when the run
+ * is not awaiting approval or a decision was already taken, so a plan that was approved is never superseded.
+ * Accepted again for the same newer run (the sender's activity may be retried).
+ */
+export const supersedeUpdate = defineUpdate<SupersedeAccepted, [SupersedeRequest]>('supersedePlan');
 export const statusQuery = defineQuery<RunStatus>('status');
 export const planQuery = defineQuery<PlanPage, [PlanPageRequest?]>('plan');

@@ -5,12 +5,17 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   executeChild,
+  isCancellation,
   log,
+  patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
+  TemporalFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -18,7 +23,11 @@ import type { createActivities } from '../activities';
 import type { AuditEventInput, ComputePlanResult, PrepareRunResult, RunContext } from '../activities/types';
 import { parseDuration } from '../src/core/duration';
 import { NON_RETRYABLE_READ_FAILURES } from '../src/core/failure-types';
+import type { RunNotification } from '../src/core/notification';
+import { addOutcome, sumOutcomes } from '../src/core/outcome-tally';
+import { runPageMarkdown } from '../src/core/run-page';
 import { applyGroupsBatch, DEFAULT_HEARTBEAT_TIMEOUT_MS } from './apply-batch';
+import { auditEvent } from './audit-event';
 import { groupsDoneSignal } from './internal-messages';
 import {
   approveSignal,
@@ -30,6 +39,9 @@ import {
   type DecisionOrigin,
   type RejectSignal,
   statusQuery,
+  supersedeUpdate,
+  type SupersedeRequest,
+  type RunRef,
   type GroupOutcome,
   type PlanGroupSummary,
   type PlanPage,
@@ -38,7 +50,13 @@ import {
   type RunPhase,
   type RunStatus,
 } from './messages';
-import { AWAITING_APPROVAL_ATTRIBUTE, PHASE_ATTRIBUTE, PLAN_DIGEST_ATTRIBUTE } from './search-attributes';
+import { isRunAborted, runAbortedFailure } from './run-aborted';
+import {
+  AWAITING_APPROVAL_ATTRIBUTE,
+  PHASE_ATTRIBUTE,
+  PLAN_DIGEST_ATTRIBUTE,
+  SCHEDULED_BY_ID_ATTRIBUTE,
+} from './search-attributes';
 
 /** Groups per apply-batch child: bounds each child's history (≈ 7 events per group). */
 const GROUPS_PER_CHILD = 100;
@@ -99,11 +117,57 @@ const quick = proxyActivities<ReturnType<typeof createActivities>>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
 });
 
+/** Webhook notifications: bounded retries (about 7 s of back-off in all); one that still fails never fails the run. */
+const notifying = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '10 seconds',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: ['NotifyRejected'],
+  },
+});
+
+// --- run life-cycle (runpage): how a run ends when it throws ------------------------------------------------------
+/** Patch: an aborted run fails (`RunAborted`) after its audit entry, instead of completing with status aborted. */
+const ABORTED_RUN_FAILS_PATCH = 'gcsync-aborted-run-fails';
+/** Patch: a run failing for an unexpected reason sets the `failed` phase and audits `run.finished` (failed). */
+const FAILED_RUN_AUDITED_PATCH = 'gcsync-failed-run-audited';
+/** Patch: a cancelled run sets the `cancelled` phase and audits `run.finished` (cancelled), beyond cancellation. */
+const CANCELLED_RUN_AUDITED_PATCH = 'gcsync-cancelled-run-audited';
+
+/** Set by the run once it can record its own end; called with whatever ended it by throwing. */
+interface RunEnding {
+  afterError?: (err: unknown) => Promise<void>;
+}
+// --- end run life-cycle -------------------------------------------------------------------------------------------
+
 /** Reconciles Genesys Cloud group memberships with the rules; see `workflows/messages.ts` for the contract. */
 export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileResult> {
+  const ending: RunEnding = {};
+  try {
+    return await reconcile(input, ending);
+  } catch (err) {
+    // ---- run life-cycle (runpage): the failed or cancelled phase and the run.finished audit entry ----
+    await ending.afterError?.(err);
+    // ---- notifications: a run that fails (not one cancelled on purpose, nor an aborted one: notified as aborted) says
+    // so before it ends ----
+    if (err instanceof TemporalFailure && !isCancellation(err) && !isRunAborted(err)) {
+      await notifyRun('gcsync-notify-run-failed', { kind: 'run-failed', mode: input.mode, message: causes(err) }).catch(
+        (notifyErr: unknown) => {
+          // The run's own failure is what ends it; a failing audit of the notification must not replace it.
+          if (!(notifyErr instanceof TemporalFailure)) throw notifyErr;
+        },
+      );
+    }
+    throw err;
+  }
+}
+
+async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<ReconcileResult> {
   const info = workflowInfo();
   const ctx: RunContext = { workflowId: info.workflowId, runId: info.runId };
-  const base = { workflowId: ctx.workflowId, runId: ctx.runId };
   const now = (): string => new Date().toISOString();
 
   const status: RunStatus = {
@@ -123,8 +187,13 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     | { kind: 'reject'; by: string; reason: string; origin?: DecisionOrigin }
     | undefined;
   const pendingAudit: AuditEventInput[] = [];
+  /** Set by the `supersedePlan` Update: a newer run of the schedule replaced the plan awaiting approval. */
+  let supersededBy: SupersedeRequest | undefined;
   const outcomes = new Map<string, GroupOutcome>();
   let heartbeatTimeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  /** The run page of the Web UI (current details): rebuilt at each phase, as groups are applied, on a refusal. */
+  const refreshRunPage = (): void =>
+    setCurrentDetails(runPageMarkdown({ workflowId: ctx.workflowId, status, groups: summaries, outcomes }));
 
   setHandler(statusQuery, () => status);
   setHandler(planQuery, (req) => {
@@ -145,27 +214,32 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   setHandler(approveSignal, (signal) => {
     const named = String(signal?.by ?? '').trim();
     const by = named || 'anonymous';
-    if (!status.awaitingApproval || decision) return;
+    if (!status.awaitingApproval || decision || supersededBy) return;
     // An approval must say who approves (the audit trail needs an identity) and which plan (the digest).
     if (!plan || !named || signal?.planDigest !== plan.planDigest) {
       const refused = { by, at: now(), planDigest: String(signal?.planDigest ?? '') };
       status.refusedApprovals.push(refused);
-      pendingAudit.push({
-        ...base,
-        type: 'approval.refused',
-        id: `${ctx.workflowId}/${ctx.runId}/approval-refused/${status.refusedApprovals.length}`,
-        at: refused.at,
-        actor: by,
-        planDigest: refused.planDigest,
-        expectedDigest: plan?.planDigest ?? '',
-        reason: named ? 'digest-mismatch' : 'missing-approver',
-      });
+      pendingAudit.push(
+        auditEvent(
+          ctx,
+          'approval.refused',
+          `approval-refused/${status.refusedApprovals.length}`,
+          {
+            actor: by,
+            planDigest: refused.planDigest,
+            expectedDigest: plan?.planDigest ?? '',
+            reason: named ? 'digest-mismatch' : 'missing-approver',
+          },
+          refused.at,
+        ),
+      );
+      refreshRunPage();
       return;
     }
     decision = { kind: 'approve', by, comment: signal.comment, origin: signal.origin ?? { via: 'signal' } };
   });
   setHandler(rejectSignal, (signal) => {
-    if (!status.awaitingApproval || decision) return;
+    if (!status.awaitingApproval || decision || supersededBy) return;
     decision = {
       kind: 'reject',
       by: String(signal?.by ?? '').trim() || 'unknown',
@@ -175,6 +249,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
   });
   /** Why a decision would not be taken now, or undefined. */
   const decisionProblem = (by: unknown, digest?: unknown): string | undefined => {
+    if (supersededBy) return `the run was superseded by ${supersededBy.by.workflowId}`;
     if (!status.awaitingApproval || decision) return `the run is not awaiting approval (phase: ${status.phase})`;
     if (!String(by ?? '').trim()) return 'a decision must name who makes it (by)';
     if (digest !== undefined && digest !== plan?.planDigest) {
@@ -203,18 +278,40 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     },
     { validator: (req: RejectSignal) => refuse(decisionProblem(req?.by)) },
   );
+  // ---- schedules: a newer run of the schedule supersedes the plan awaiting approval (never one already decided) ----
+  setHandler(
+    supersedeUpdate,
+    (req: SupersedeRequest) => {
+      supersededBy ??= req;
+      return { superseded: { workflowId: ctx.workflowId, runId: ctx.runId }, planDigest: supersededBy.planDigest };
+    },
+    {
+      validator: (req: SupersedeRequest) => {
+        if (!req?.by?.workflowId || !req.by.runId || !req.planDigest) {
+          throw new Error('supersedePlan must name the newer run (by.workflowId, by.runId) and its planDigest');
+        }
+        if (supersededBy) {
+          // The sender's activity may be retried: the same newer run is answered again.
+          if (supersededBy.by.runId === req.by.runId) return;
+          throw new Error(`the run was already superseded by ${supersededBy.by.workflowId}`);
+        }
+        refuse(decisionProblem('supersede'));
+      },
+    },
+  );
   const tally = (outcome: GroupOutcome): void => {
     if (outcomes.has(outcome.groupId)) return;
     outcomes.set(outcome.groupId, outcome);
-    status.progress.groupsDone += 1;
-    status.progress.added += outcome.added;
-    status.progress.removed += outcome.removed;
-    if (outcome.failed) status.progress.failedGroups += 1;
+    addOutcome(status.progress, outcome);
   };
-  setHandler(groupsDoneSignal, (batch) => batch.forEach(tally));
+  setHandler(groupsDoneSignal, (batch) => {
+    batch.forEach(tally);
+    refreshRunPage();
+  });
 
   const setPhase = (phase: RunPhase): void => {
     status.phase = phase;
+    refreshRunPage();
     upsertSearchAttributes([
       { key: PHASE_ATTRIBUTE, value: phase },
       { key: AWAITING_APPROVAL_ATTRIBUTE, value: status.awaitingApproval },
@@ -236,18 +333,23 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     // A run that saw the directory and left it as the rules want is the shrink guard's next baseline.
     if (result.status === 'completed' || result.status === 'no-changes') await quick.recordCompletedRun({ ctx });
     upsertMemo({ summary: { status: result.status, planDigest: result.planDigest, totals: result.totals } });
-    await audit([
-      {
-        ...base,
-        type: 'run.finished',
-        id: `${ctx.workflowId}/${ctx.runId}/run-finished`,
-        at: now(),
-        status: result.status,
-        totals: result.totals,
-      },
-    ]);
+    await audit([auditEvent(ctx, 'run.finished', 'run-finished', { status: result.status, totals: result.totals })]);
     return result;
   };
+  /** Ends a scheduled run that leaves the work to an older run of its schedule (`other`). */
+  async function endScheduled(outcome: 'skipped' | 'already-pending', other: RunRef): Promise<ReconcileResult> {
+    await audit([
+      outcome === 'skipped'
+        ? auditEvent(ctx, 'run.skipped', outcome, { activeWorkflowId: other.workflowId, activeRunId: other.runId })
+        : auditEvent(ctx, 'plan.already-pending', outcome, {
+            planDigest: plan?.planDigest ?? '',
+            pendingWorkflowId: other.workflowId,
+            pendingRunId: other.runId,
+          }),
+    ]);
+    const result = emptyResult(outcome);
+    return finish(outcome === 'skipped' ? { ...result, activeRun: other } : { ...result, pendingRun: other }, outcome);
+  }
   const emptyResult = (statusName: ReconcileResult['status'], error?: string): ReconcileResult => ({
     status: statusName,
     planId: plan?.planId,
@@ -259,11 +361,39 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
 
   async function abort(reason: string, message: string): Promise<ReconcileResult> {
     status.error = message;
-    await audit([
-      { ...base, type: 'run.aborted', id: `${ctx.workflowId}/${ctx.runId}/run-aborted`, at: now(), reason, message },
-    ]);
-    return finish(emptyResult('aborted', message), 'aborted');
+    await audit([auditEvent(ctx, 'run.aborted', 'run-aborted', { reason, message })]);
+    await notifyRun('gcsync-notify-aborted', { kind: 'run-aborted', mode: input.mode, message });
+    const result = await finish(emptyResult('aborted', message), 'aborted');
+    // Failed, not Completed, in the Web UI; the typed client turns the failure back into this result.
+    if (patched(ABORTED_RUN_FAILS_PATCH)) throw runAbortedFailure(result);
+    return result;
   }
+
+  // --- run life-cycle (runpage): a run that throws ends as failed or cancelled, with its phase and audit entry ---
+  ending.afterError = async (err: unknown): Promise<void> => {
+    // Aborted runs are audited before they throw; anything but a Temporal failure fails the workflow task, not the
+    // run (it is retried), so there is nothing to record yet.
+    if (isRunAborted(err) || !(err instanceof TemporalFailure)) return;
+    const cancelled = isCancellation(err);
+    if (!patched(cancelled ? CANCELLED_RUN_AUDITED_PATCH : FAILED_RUN_AUDITED_PATCH)) return;
+    const totals = {
+      groups: summaries.length,
+      added: status.progress.added,
+      removed: status.progress.removed,
+      failedGroups: status.progress.failedGroups,
+    };
+    if (!cancelled) status.error = failureText(err);
+    // A cancelled run's scope is cancelled: without this, the audit activity would be cancelled before it ran.
+    await CancellationScope.nonCancellable(async () => {
+      status.awaitingApproval = false;
+      setPhase(cancelled ? 'cancelled' : 'failed');
+      const fields = cancelled ? { status: 'cancelled', totals } : { status: 'failed', totals, error: status.error };
+      await audit([auditEvent(ctx, 'run.finished', 'run-finished', fields)]).catch((auditErr: unknown) =>
+        log.error('could not audit the end of the run', { error: failureText(auditErr) }),
+      );
+    });
+  };
+  // --- end run life-cycle ----------------------------------------------------------------------------------------
 
   /** Validate (rules, unknown groups, nesting cycles), snapshot, plan. */
   async function readAndPlan(): Promise<PrepareRunResult> {
@@ -305,11 +435,7 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     status.warnings = computed.warnings;
     status.failsafesTripped = computed.failsafesTripped;
     await audit([
-      {
-        ...base,
-        type: 'plan.created',
-        id: `${ctx.workflowId}/${ctx.runId}/plan-created`,
-        at: now(),
+      auditEvent(ctx, 'plan.created', 'plan-created', {
         planId: computed.planId,
         planDigest: computed.planDigest,
         totals: computed.totals,
@@ -320,23 +446,29 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
         activeUsers: computed.activeUsers,
         usersInSnapshot: users.count,
         usersConfirmedById: computed.confirmedById,
-      },
+      }),
     ]);
     return ready;
   }
 
   setPhase('starting');
   await audit([
-    {
-      ...base,
-      type: 'run.started',
-      id: `${ctx.workflowId}/${ctx.runId}/run-started`,
-      at: status.startedAt,
-      actor: input.requestedBy ?? 'unknown',
-      mode: input.mode,
-      targetGroups: input.targetGroups ?? [],
-    },
+    auditEvent(
+      ctx,
+      'run.started',
+      'run-started',
+      { actor: input.requestedBy ?? 'unknown', mode: input.mode, targetGroups: input.targetGroups ?? [] },
+      status.startedAt,
+    ),
   ]);
+
+  // ---- schedules: a scheduled run stops at once while an older run of its schedule is still at work ----
+  const scheduleId = scheduledById();
+  const startedAt = info.runStartTime.toISOString();
+  if (scheduleId && patched('gcsync-schedule-skip-active-run')) {
+    const atStart = await quick.checkScheduledOverlap({ ctx, scheduleId, startedAt });
+    if (atStart.kind === 'skip') return endScheduled('skipped', atStart.activeRun);
+  }
 
   // Everything up to the plan only reads. A failure there (refused credentials, Genesys down beyond retries)
   // ends the run as aborted with a precise message and an audit entry, with nothing written.
@@ -347,14 +479,31 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     prepared = outcome;
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
+    // A cancelled run is not an aborted one (runpage: audited as cancelled by the run's ending).
+    if (isCancellation(err) && patched(CANCELLED_RUN_AUDITED_PATCH)) throw err;
     const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
     return abort(cause?.type ?? 'activity-failed', cause?.message ?? err.message);
   }
   const currentPlan = plan!;
 
+  // ---- schedules: a newer plan supersedes the older runs awaiting approval; the same plan is not asked for twice ----
+  if (scheduleId && input.mode === 'apply' && patched('gcsync-schedule-supersede-pending')) {
+    const overlap = await quick.resolveScheduledOverlap({
+      ctx,
+      scheduleId,
+      startedAt,
+      planDigest: currentPlan.planDigest,
+    });
+    if (overlap.kind === 'skip') return endScheduled('skipped', overlap.activeRun);
+    if (overlap.kind === 'already-pending') return endScheduled('already-pending', overlap.pendingRun);
+  }
+
   if (currentPlan.totals.adds + currentPlan.totals.removes === 0)
     return finish(emptyResult('no-changes'), 'no-changes');
-  if (input.mode === 'plan') return finish(emptyResult('planned'), 'planned');
+  if (input.mode === 'plan') {
+    await notifyRun('gcsync-notify-drift', { kind: 'drift-detected', ...planFacts(currentPlan, input.mode) });
+    return finish(emptyResult('planned'), 'planned');
+  }
 
   // Gate: wait for a matching approval, a rejection, or the deadline.
   let approvalRef = 'policy:no-approval-required';
@@ -364,57 +513,79 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     status.approvalDeadline = new Date(deadline).toISOString();
     setPhase('awaiting-approval');
     log.info('awaiting approval', { planDigest: currentPlan.planDigest, reasons: currentPlan.approvalReasons });
-    while (!decision) {
+    // The alert goes out while the run already waits: an approval may arrive before the webhook answers.
+    const notified = notifyRun('gcsync-notify-approval-needed', {
+      kind: 'approval-needed',
+      ...planFacts(currentPlan, input.mode),
+      approvalDeadline: status.approvalDeadline,
+    });
+    while (!decision && !supersededBy) {
       const remaining = deadline - Date.now();
       const woke =
-        remaining > 0 && (await condition(() => decision !== undefined || pendingAudit.length > 0, remaining));
+        remaining > 0 &&
+        (await condition(
+          () => decision !== undefined || supersededBy !== undefined || pendingAudit.length > 0,
+          remaining,
+        ));
       await audit(pendingAudit.splice(0));
-      if (!woke && !decision) break;
+      if (!woke && !decision && !supersededBy) break;
     }
     await audit(pendingAudit.splice(0));
+    await notified;
     status.awaitingApproval = false;
+    if (supersededBy) {
+      await audit([
+        auditEvent(ctx, 'run.superseded', 'run-superseded', {
+          planDigest: currentPlan.planDigest,
+          supersededByWorkflowId: supersededBy.by.workflowId,
+          supersededByRunId: supersededBy.by.runId,
+          newerPlanDigest: supersededBy.planDigest,
+        }),
+      ]);
+      return finish({ ...emptyResult('superseded'), supersededBy: supersededBy.by }, 'superseded');
+    }
     if (!decision) {
       await audit([
-        {
-          ...base,
-          type: 'approval.expired',
-          id: `${ctx.workflowId}/${ctx.runId}/approval-expired`,
-          at: now(),
+        auditEvent(ctx, 'approval.expired', 'approval-expired', {
           planDigest: currentPlan.planDigest,
           deadline: status.approvalDeadline,
-        },
+        }),
       ]);
       return finish(emptyResult('expired'), 'expired');
     }
     if (decision.kind === 'reject') {
       status.rejection = { by: decision.by, at: now(), reason: decision.reason };
       await audit([
-        {
-          ...base,
-          type: 'approval.rejected',
-          id: `${ctx.workflowId}/${ctx.runId}/approval-rejected`,
-          at: status.rejection.at,
-          actor: decision.by,
-          planDigest: currentPlan.planDigest,
-          reason: decision.reason,
-          ...originFields(decision.origin),
-        },
+        auditEvent(
+          ctx,
+          'approval.rejected',
+          'approval-rejected',
+          {
+            actor: decision.by,
+            planDigest: currentPlan.planDigest,
+            reason: decision.reason,
+            ...originFields(decision.origin),
+          },
+          status.rejection.at,
+        ),
       ]);
       return finish(emptyResult('rejected'), 'rejected');
     }
     status.approval = { by: decision.by, at: now(), comment: decision.comment };
     approvalRef = `approval:${decision.by}@${status.approval.at}:${currentPlan.planDigest}`;
     await audit([
-      {
-        ...base,
-        type: 'approval.granted',
-        id: `${ctx.workflowId}/${ctx.runId}/approval-granted`,
-        at: status.approval.at,
-        actor: decision.by,
-        planDigest: currentPlan.planDigest,
-        comment: decision.comment ?? '',
-        ...originFields(decision.origin),
-      },
+      auditEvent(
+        ctx,
+        'approval.granted',
+        'approval-granted',
+        {
+          actor: decision.by,
+          planDigest: currentPlan.planDigest,
+          comment: decision.comment ?? '',
+          ...originFields(decision.origin),
+        },
+        status.approval.at,
+      ),
     ]);
   }
 
@@ -456,20 +627,83 @@ export async function reconcileGroups(input: ReconcileInput): Promise<ReconcileR
     0,
     Math.max(MAX_OUTCOMES_IN_RESULT, failedOut.length),
   );
+  const sums = sumOutcomes(groupsOut);
   const result: ReconcileResult = {
     status: 'completed',
     planId: currentPlan.planId,
     planDigest: currentPlan.planDigest,
-    totals: {
-      groups: summaries.length,
-      added: groupsOut.reduce((n, g) => n + g.added, 0),
-      removed: groupsOut.reduce((n, g) => n + g.removed, 0),
-      failedGroups: failedOut.length,
-    },
+    totals: { groups: summaries.length, added: sums.added, removed: sums.removed, failedGroups: sums.failedGroups },
     groups: shown.length === groupsOut.length ? groupsOut : shown,
     ...(shown.length < groupsOut.length ? { groupsOmitted: groupsOut.length - shown.length } : {}),
   };
+  if (failedOut.length > 0) {
+    await notifyRun('gcsync-notify-failed-groups', {
+      kind: 'run-failed',
+      mode: input.mode,
+      planDigest: currentPlan.planDigest,
+      failedGroups: failedOut.length,
+      message: `${failedOut.length} of ${groupsOut.length} changed groups failed`,
+    });
+  }
   return finish(result, 'completed');
+}
+
+/** What a notification says about a plan. */
+function planFacts(plan: ComputePlanResult, mode: string): Omit<RunNotification, 'kind' | 'workflowId' | 'runId'> {
+  return {
+    mode,
+    planDigest: plan.planDigest,
+    totals: plan.totals,
+    ...(plan.approvalReasons.length ? { reasons: plan.approvalReasons } : {}),
+  };
+}
+
+/**
+ * Sends a notification through the worker's webhook (`notifyRun`; off when the worker has none) when the run's code
+ * has `patchId` (runs recorded before notifications existed replay without it). A notification that still fails
+ * after its retries is audited as `notify.failed` and never fails the run.
+ */
+async function notifyRun(patchId: string, facts: Omit<RunNotification, 'workflowId' | 'runId'>): Promise<void> {
+  if (!patched(patchId)) return;
+  const { workflowId, runId } = workflowInfo();
+  try {
+    await notifying.notifyRun({ ...facts, workflowId, runId });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    const cause = err.cause instanceof ApplicationFailure ? err.cause : undefined;
+    await quick.recordAudit([
+      auditEvent({ workflowId, runId }, 'notify.failed', `notify-failed/${facts.kind}`, {
+        kind: facts.kind,
+        error: cause?.message ?? err.message,
+      }),
+    ]);
+  }
+}
+
+/** A failure's message and those of its causes (`Child Workflow execution failed: Activity task failed: …`). */
+function causes(err: Error): string {
+  const messages: string[] = [];
+  for (let e: unknown = err; e instanceof Error && messages.length < 5; e = e.cause) messages.push(e.message);
+  return messages.join(': ');
+}
+
+/** The schedule that started this run (`TemporalScheduledById`), if a schedule did. */
+function scheduledById(): string | undefined {
+  const info = workflowInfo();
+  const typed = info.typedSearchAttributes.get(SCHEDULED_BY_ID_ATTRIBUTE);
+  if (typeof typed === 'string' && typed) return typed;
+  // Older servers send the attribute without its type metadata: read the untyped map then.
+  const raw = (info.searchAttributes as Record<string, unknown> | undefined)?.[SCHEDULED_BY_ID_ATTRIBUTE.name];
+  return Array.isArray(raw) && typeof raw[0] === 'string' && raw[0] ? raw[0] : undefined;
+}
+
+/** The innermost message of a failure (Temporal wraps activity and child failures). */
+function failureText(err: unknown): string {
+  let message = err instanceof Error ? err.message : String(err);
+  for (let cur: unknown = err, depth = 0; cur instanceof Error && depth < 10; cur = cur.cause, depth++) {
+    if (cur.message) message = cur.message;
+  }
+  return message;
 }
 
 /** Audit fields saying how a decision arrived (plain strings only). */

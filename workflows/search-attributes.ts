@@ -7,6 +7,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const PHASE_ATTRIBUTE = defineSearchAttributeKey('GcsyncPhase', SearchAttributeType.KEYWORD);
 export const AWAITING_APPROVAL_ATTRIBUTE = defineSearchAttributeKey('GcsyncAwaitingApproval', SearchAttributeType.BOOL);
 export const PLAN_DIGEST_ATTRIBUTE = defineSearchAttributeKey('GcsyncPlanDigest', SearchAttributeType.KEYWORD);
+/** Set by Temporal on every run a Schedule starts (the schedule id); built in, never registered by gcsync. */
+export const SCHEDULED_BY_ID_ATTRIBUTE = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
 /** Name → type, for `temporal server start-dev --search-attribute` and the operator API. */
 export const CUSTOM_SEARCH_ATTRIBUTES = {

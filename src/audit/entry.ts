@@ -145,6 +145,41 @@ export interface GroupFailedEvent extends AuditEventBase {
   httpStatus?: number;
 }
 
+/** A scheduled run stopped at start: an older run of its schedule was still at work (not awaiting approval). */
+export interface RunSkippedEvent extends AuditEventBase {
+  type: 'run.skipped';
+  activeWorkflowId: string;
+  activeRunId: string;
+}
+
+/** A run awaiting approval ended unapplied: a newer run of its schedule planned something else. */
+export interface RunSupersededEvent extends AuditEventBase {
+  type: 'run.superseded';
+  /** The digest this run waited on. */
+  planDigest: string;
+  supersededByWorkflowId: string;
+  supersededByRunId: string;
+  /** The newer plan's digest. */
+  newerPlanDigest: string;
+}
+
+/** A scheduled run planned what an older run already awaits approval for (same digest), so it did not ask again. */
+export interface PlanAlreadyPendingEvent extends AuditEventBase {
+  type: 'plan.already-pending';
+  planDigest: string;
+  pendingWorkflowId: string;
+  pendingRunId: string;
+}
+
+/** A webhook notification could not be delivered (after its retries); the run went on. */
+export interface NotifyFailedEvent extends AuditEventBase {
+  type: 'notify.failed';
+  /** What the notification was about, e.g. `approval-needed`. */
+  kind: string;
+  /** Sanitised reason (the webhook URL appears as scheme and host only). */
+  error: string;
+}
+
 /** Everything a caller can record. Discriminated on `type`. */
 export type AuditEvent =
   | RunStartedEvent
@@ -157,7 +192,11 @@ export type AuditEvent =
   | RunAbortedEvent
   | MembershipChangeEvent
   | ScimNotifyEvent
-  | GroupFailedEvent;
+  | GroupFailedEvent
+  | RunSkippedEvent
+  | RunSupersededEvent
+  | PlanAlreadyPendingEvent
+  | NotifyFailedEvent;
 
 /** The `type` discriminator values. */
 export type AuditEventType = AuditEvent['type'];

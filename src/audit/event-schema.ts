@@ -93,6 +93,23 @@ const auditEventSchema = z.discriminatedUnion('type', [
     reason: text,
     httpStatus: httpStatus.optional(),
   }),
+  z.looseObject({ ...base, type: z.literal('run.skipped'), activeWorkflowId: text, activeRunId: text }),
+  z.looseObject({
+    ...base,
+    type: z.literal('run.superseded'),
+    planDigest: text,
+    supersededByWorkflowId: text,
+    supersededByRunId: text,
+    newerPlanDigest: text,
+  }),
+  z.looseObject({
+    ...base,
+    type: z.literal('plan.already-pending'),
+    planDigest: text,
+    pendingWorkflowId: text,
+    pendingRunId: text,
+  }),
+  z.looseObject({ ...base, type: z.literal('notify.failed'), kind: text, error: text }),
 ]);
 
 // Compile-time guard that the schema and the documented interfaces in entry.ts never drift apart.

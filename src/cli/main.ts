@@ -6,8 +6,7 @@
 import { Command } from 'commander';
 import { registerApproveCommand } from './commands/approve';
 import { registerAuditCommand } from './commands/audit';
-import { registerDemoCommand } from './commands/demo';
-import { registerEmulatorCommand } from './commands/emulator';
+import { registerDevelopmentCommands } from './commands/development-only';
 import { registerExplainCommand } from './commands/explain';
 import { registerListCommand } from './commands/list';
 import { registerPlanCommand } from './commands/plan';
@@ -40,8 +39,7 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerServeCommand(program);
   registerWorkerCommand(program);
-  registerEmulatorCommand(program);
-  registerDemoCommand(program);
+  registerDevelopmentCommands(program); // emulator, demo: development checkout only
   return program;
 }
 

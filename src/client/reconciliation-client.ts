@@ -29,7 +29,9 @@ import {
   type RunPhase,
   type RunStatus,
 } from '../../workflows/messages';
+import { abortedResultOf } from '../../workflows/run-aborted';
 import { AWAITING_APPROVAL_ATTRIBUTE, PHASE_ATTRIBUTE, PLAN_DIGEST_ATTRIBUTE } from '../../workflows/search-attributes';
+import { runStaticSummary } from '../core/run-summary';
 import { failureMessage } from './failure-message';
 import { newWorkflowId } from './workflow-id';
 
@@ -69,6 +71,8 @@ export async function startReconciliation(
       workflowId,
       taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
       args: [input],
+      // What the Web UI's list shows for the run before anyone opens it (mode, targets, who asked).
+      staticSummary: runStaticSummary(input),
       // Set at start so a run is listable by phase before the workflow's first upsert.
       typedSearchAttributes: [
         { key: PHASE_ATTRIBUTE, value: 'starting' },
@@ -179,7 +183,7 @@ async function decide(handle: WorkflowHandle, send: () => Promise<DecisionAccept
  */
 export async function waitForResult(client: Client, workflowId: string): Promise<ReconcileResult> {
   try {
-    return await handleOf(client, workflowId).result();
+    return await resultOf(handleOf(client, workflowId));
   } catch (err) {
     if (err instanceof WorkflowFailedError) {
       throw new Error(`run ${workflowId} failed: ${failureMessage(err)}`, { cause: err });
@@ -294,12 +298,29 @@ export async function describeRun(
   }
   if (info.status.name !== 'RUNNING') {
     try {
-      run.result = await handle.result();
+      run.result = await resultOf(handle);
     } catch (err) {
       run.failure = failureMessage(err);
     }
   }
   return run;
+}
+
+/**
+ * The run's result once it closes. An aborted run ends as a failed workflow (so the Web UI does not show it as
+ * completed) carrying its result: that result, `status: 'aborted'` with the precise `error`, is returned as for any
+ * other ending.
+ *
+ * @throws what `handle.result()` throws for every other failure, cancellation, termination or timeout.
+ */
+export async function resultOf(handle: WorkflowHandle): Promise<ReconcileResult> {
+  try {
+    return (await handle.result()) as ReconcileResult;
+  } catch (err) {
+    const aborted = err instanceof WorkflowFailedError ? abortedResultOf(err.cause) : undefined;
+    if (aborted) return aborted;
+    throw err;
+  }
 }
 
 function withTimeout<T>(client: Client, timeoutMs: number | undefined, fn: () => Promise<T>): Promise<T> {

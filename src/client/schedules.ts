@@ -47,8 +47,10 @@ export interface ReconcileScheduleSummary {
 }
 
 /**
- * Creates a schedule whose action starts `reconcileGroups` with `{mode, rulesRef}`. Overlap policy Skip: a run
- * still going (for instance waiting for approval) makes the schedule skip, never pile up runs.
+ * Creates a schedule whose action starts `reconcileGroups` with `{mode, rulesRef}`. Overlap policy AllowAll, so a run
+ * waiting days for approval never stalls later slots: each scheduled run sorts out the overlap itself (it stops as
+ * `skipped` while an older run is at work, supersedes an older run waiting on another plan, and stops as
+ * `already-pending` when the same plan already waits).
  */
 export async function createReconcileSchedule(client: Client, opts: CreateScheduleOptions): Promise<void> {
   const spec: ScheduleSpec =
@@ -77,7 +79,7 @@ export async function createReconcileSchedule(client: Client, opts: CreateSchedu
         { key: AWAITING_APPROVAL_ATTRIBUTE, value: false },
       ],
     },
-    policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
     memo: { gcsync: { timing, mode: opts.mode, rulesRef: opts.rulesRef } },
   });
 }

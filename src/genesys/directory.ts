@@ -2,7 +2,7 @@
  * {@link GenesysDirectory} over the official SDK: the reads and membership writes the activities need, with the
  * real API's paging (`pageNumber`/`pageCount`/`nextUri`), id batching and 50-id write limits.
  */
-import type { GenesysDirectory, GroupInfo, UsersPage } from '../../activities/directory';
+import type { GenesysDirectory, GroupInfo, UsersCursorPage, UsersPage } from '../../activities/directory';
 import type { GenesysApiUser } from '../core/directory-user';
 import type { RoleGrant } from '../core/role-grants';
 import { toGenesysApiError } from './api-error';
@@ -57,6 +57,23 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
         total: body.total ?? 0,
         ...(body.nextUri ? { nextUri: body.nextUri } : {}),
       };
+    },
+
+    async listUsersByCursor(
+      cursor: string | undefined,
+      pageSize: number,
+      expand: readonly string[],
+    ): Promise<UsersCursorPage> {
+      const res = await client.call<{ entities?: GenesysApiUser[]; cursor?: string }>((api) =>
+        api.users.getUsersQuery({
+          pageSize,
+          state: 'active',
+          ...(cursor ? { cursor } : {}),
+          ...(expand.length ? { expand: [...expand] } : {}),
+        }),
+      );
+      const body = res.body ?? {};
+      return { users: body.entities ?? [], ...(body.cursor ? { cursor: body.cursor } : {}) };
     },
 
     async getUsersByIds(ids: readonly string[], expand: readonly string[]): Promise<GenesysApiUser[]> {

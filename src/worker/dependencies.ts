@@ -9,6 +9,7 @@ import type { ActivityDeps } from '../../activities';
 import { openAuditSink } from '../audit/factory';
 import { loadGenesysConfig } from '../config/genesys-config';
 import { createGenesysDirectory } from '../genesys/directory';
+import { loadNotifyConfig } from '../notify/config';
 import { createScimNotifier } from '../scim/client';
 import { loadScimConfig } from '../scim/config';
 import { openBlobStore } from '../store/blob-store';
@@ -32,6 +33,7 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
   try {
     const genesysConfig = loadGenesysConfig(env);
     const scimConfig = loadScimConfig(env);
+    const notifyConfig = loadNotifyConfig(env);
     // One client (one token per OAuth client) for the whole process: every activity shares its budget and its
     // re-login.
     const client = await createWorkerGenesysClient(genesysConfig);
@@ -52,6 +54,7 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
       ledger,
       audit,
       ...(scimConfig ? { scim: createScimNotifier(scimConfig), scimOutbox: await openScimOutbox(env, closers) } : {}),
+      ...(notifyConfig ? { notify: notifyConfig } : {}),
       ...(env.GCSYNC_RULES_DIR ? { rulesDir: env.GCSYNC_RULES_DIR } : {}),
       ...(Number.isInteger(concurrency) && concurrency > 0 ? { defaultConcurrency: concurrency } : {}),
       ...(Number.isInteger(usersPageSize) && usersPageSize > 0 && usersPageSize <= 500 ? { usersPageSize } : {}),
@@ -71,6 +74,10 @@ export async function openActivityDeps(env: NodeJS.ProcessEnv = process.env): Pr
       scim: scimConfig
         ? `${scimConfig.baseUrl} (token ****, chunks of ${scimConfig.chunkSize})`
         : 'off (SCIM_BASE_URL unset)',
+      // The URL's path may be a token (Slack webhooks): only its scheme and host are printed.
+      notify: notifyConfig
+        ? `${notifyConfig.maskedUrl} (${notifyConfig.format}, timeout ${notifyConfig.timeoutMs} ms)`
+        : 'off (GCSYNC_NOTIFY_URL unset)',
     };
     return { deps, settings, close };
   } catch (err) {

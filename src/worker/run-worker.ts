@@ -3,12 +3,13 @@
  * secrets masked), custom search attributes registered when missing, optional Prometheus metrics (Temporal's
  * runtime metrics plus gcsync's own counters, which activities record through the same meter).
  */
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadTemporalConfig, temporalConnectionOptions, describeTemporalConfig } from '../config/temporal-config';
 import { ConnectAbortedError, connectWithRetry } from './connect-retry';
 import { openActivityDeps } from './dependencies';
 import { ensureSearchAttributes } from './search-attributes';
-import { createReconcileWorker, WORKFLOWS_PATH } from './worker';
+import { createReconcileWorker } from './worker';
+import { workflowCodeForWorker } from './workflow-bundle';
 
 /** Options of {@link runWorker}; anything unset comes from the environment. */
 export interface RunWorkerOptions {
@@ -69,17 +70,14 @@ export async function runWorker(opts: RunWorkerOptions = {}): Promise<void> {
     for (const [name, value] of Object.entries(opened.settings)) print(`  ${name}: ${value}`);
     print(`  metrics: ${metricsAddress ? `http://${metricsAddress}/metrics` : 'off (GCSYNC_METRICS_ADDRESS unset)'}`);
     if (added.length) print(`  registered search attributes: ${added.join(', ')}`);
-    // Bundled here with a quiet logger: webpack's module listing at INFO says nothing an operator needs.
-    const workflowBundle = await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: new DefaultLogger('WARN'),
-    });
+    const workflows = await workflowCodeForWorker();
+    print(`  workflows: ${workflows.source}`);
     const worker = await createReconcileWorker({
       connection,
       namespace: temporalConfig.namespace,
       taskQueue,
       deps: opened.deps,
-      workflowBundle,
+      workflowBundle: workflows.workflowBundle,
     });
     const running = worker.run();
     print('worker running; Ctrl-C to stop');

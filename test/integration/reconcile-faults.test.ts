@@ -4,6 +4,7 @@
  * cycle or an unknown group aborts with a precise message, an audit entry and zero writes.
  */
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { resultOf } from '../../src/client/reconciliation-client';
 import { expectedMembers, ruledGroups, rulesFor } from '../support/org-rules';
 import { startReconciler, type Reconciler } from '../support/reconciler';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -103,7 +104,7 @@ it('aborts a nesting cycle A → B → A with the path, an audit entry and zero 
   ].join('\n');
   rec.emulator.state.resetCalls();
   const handle = await rec.start({ mode: 'apply', rules });
-  const result = await handle.result();
+  const result = await resultOf(handle);
   expect(result.status).toBe('aborted');
   expect(result.error).toContain(`nesting cycle: ${a.name} → ${b.name} → ${a.name}`);
   expect(memberWrites()).toBe(0);
@@ -139,7 +140,7 @@ it('aborts with a precise message and an audit entry when the credentials stop w
   try {
     state.resetCalls();
     const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
-    const result = await handle.result();
+    const result = await resultOf(handle);
     expect(result.status).toBe('aborted');
     expect(result.error).toContain(`Genesys login failed for client ${state.options.clientId}`);
     expect(result.error).not.toContain(original);

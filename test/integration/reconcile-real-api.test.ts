@@ -1,10 +1,12 @@
 /**
  * Issue 7 on the real stack: the emulator plays the real service's misbehaviour and the reconciler never removes a
  * rightful member. An empty page or a directory that changes mid-listing is read again and converges; a listing cut
- * short by a result window stops the run with nothing written; a group that grants roles, and an org that shrank
- * since the last completed run, wait for a human even under `requireApproval: never`.
+ * short by a result window is read by cursor instead (and stops with nothing written if that route is refused too);
+ * a group that grants roles, and an org that shrank since the last completed run, wait for a human even under
+ * `requireApproval: never`.
  */
 import type { AuditEntry } from '../../src/audit/entry';
+import { resultOf } from '../../src/client/reconciliation-client';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { statusQuery } from '../../workflows/messages';
 import { expectedMembers, rulesFor } from '../support/org-rules';
@@ -81,16 +83,39 @@ it('survives users deleted and created while it pages, removing nobody who is st
   }
 });
 
-it('stops with nothing written when Genesys refuses pages past a result window', async () => {
+it('lists by cursor when Genesys refuses offset pages past a result window, and converges', async () => {
   const [groupId, want] = [...expectedMembers(rec.emulator)][1];
   state().applyFaults({ concurrentEdit: { groupId, removeUserIds: want.slice(0, 3) } });
+  const before = membership();
   state().configure({ activeResultWindow: 500 });
   state().resetCalls();
   try {
+    const result = await rec.run({ mode: 'apply', rules: rulesFor(rec.emulator) });
+    expect(result.status).toBe('completed');
+    expectNoWrongfulRemoval(before);
+    for (const [id, members] of expectedMembers(rec.emulator)) {
+      expect(state().groupMembers(id).slice().sort()).toEqual(members);
+    }
+    const counts = state().callsReport().counts;
+    // Offset pages up to the window (the sixth is refused), then every user by cursor.
+    expect(counts['GET /api/v2/users/query']).toBe(1_000 / PAGE);
+  } finally {
+    state().configure({ activeResultWindow: 0 });
+  }
+});
+
+it('stops with nothing written when offset pages are refused past a window and the cursor route is refused too', async () => {
+  const [groupId, want] = [...expectedMembers(rec.emulator)][1];
+  state().applyFaults({ concurrentEdit: { groupId, removeUserIds: want.slice(0, 3) } });
+  state().configure({ activeResultWindow: 500 });
+  state().applyFaults({ serverErrorBurst: { count: 1, status: 403, pathPrefix: '/api/v2/users/query' } });
+  state().resetCalls();
+  try {
     const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
-    const result = await handle.result();
+    const result = await resultOf(handle);
     expect(result.status).toBe('aborted');
     expect(result.error).toMatch(/refused users page 6 \(HTTP 400\) after 500 users/);
+    expect(result.error).toContain('the cursor listing (GET /api/v2/users/query) failed too');
     expect(writes()).toBe(0);
     const aborted = (await entriesOf(handle.workflowId)).find((e) => e.type === 'run.aborted');
     expect(aborted).toMatchObject({ reason: 'SnapshotInconsistent' });

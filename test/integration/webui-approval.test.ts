@@ -1,13 +1,16 @@
 /**
  * The operator path of docs/operator-approval.md, end to end in a real browser: a run waits for approval; in the
- * Temporal Web UI the operator finds it by the `GcsyncAwaitingApproval` search attribute, opens it and sends the
- * `approve` signal through "Send a Signal"; the run applies and the audit log names the operator.
+ * Temporal Web UI the operator finds it by the `GcsyncAwaitingApproval` search attribute, opens it, reads the plan on
+ * the run page (User Metadata: the start summary and the current details — changed groups with their + and − counts,
+ * the plan digest and the signal input to send), and sends the `approve` signal with the digest read there through
+ * "Send a Signal"; the run applies and the audit log names the operator.
  *
  * Selectors are the ones the Web UI's own end-to-end tests use (roles, visible labels, `data-testid`s), explored
  * against Web UI 2.42.1 as embedded in Temporal CLI 1.5.1; none depends on CSS classes or layout.
  */
 import { existsSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
+import { getFullPlan, startReconciliation } from '../../src/client/reconciliation-client';
 import { statusQuery, type ApproveSignal } from '../../workflows/messages';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { launchBrowser, withFailureScreenshot, type TestBrowser } from '../support/browser';
@@ -18,6 +21,7 @@ import { startTestTemporal, type TestTemporal } from '../support/temporal';
 /** The visibility query an operator types in the Workflows list (docs/operator-approval.md). */
 const AWAITING_APPROVAL_QUERY = 'GcsyncAwaitingApproval = true';
 const OPERATOR = 'ops-oncall@example.com';
+const REQUESTED_BY = 'webui-test';
 // Long enough for a cold page load on a busy 2-core machine, short enough that a broken selector fails the test
 // well inside Jest's timeout, with a screenshot.
 const UI_TIMEOUT_MS = 30_000;
@@ -48,7 +52,13 @@ it('an operator finds the waiting run by search attribute in the Web UI, approve
   const dryRun = await rec.start({ mode: 'plan', rules }, `webui-dry-run-${suffix}`);
   expect((await dryRun.result()).status).toBe('planned');
 
-  const handle = await rec.start({ mode: 'apply', rules }, `webui-approval-${suffix}`);
+  // Started by the typed client, as the CLI and the HTTP service do: the run carries its start summary.
+  const started = await startReconciliation(
+    temporal.client,
+    { mode: 'apply', rules, requestedBy: REQUESTED_BY },
+    { workflowId: `webui-approval-${suffix}`, taskQueue: rec.taskQueue },
+  );
+  const handle = temporal.client.workflow.getHandle(started.workflowId);
   const status = await waitFor(
     () => handle.query(statusQuery),
     (s) => s.awaitingApproval,
@@ -63,12 +73,23 @@ it('an operator finds the waiting run by search attribute in the Web UI, approve
     (ids) => ids.includes(handle.workflowId),
   );
 
-  const approval: ApproveSignal = { by: OPERATOR, planDigest, comment: 'approved in the Web UI' };
+  // What the run page must show: every changed group with its counts, from the `plan` query.
+  const changed = (await getFullPlan(temporal.client, handle.workflowId)).groups
+    .filter((g) => g.adds + g.removes > 0)
+    .map((g) => ({ group: g.groupName, adds: g.adds, removes: g.removes }));
+  expect(changed.length).toBeGreaterThan(1);
+
   browser = await launchBrowser({ timeoutMs: UI_TIMEOUT_MS });
   const { page } = browser;
   await withFailureScreenshot(page, 'webui-approval', async () => {
     await openFromAwaitingApprovalList(page, uiUrl, handle.workflowId, dryRun.workflowId);
-    await sendSignal(page, 'approve', approval);
+    const runPage = await readRunPage(page);
+    expect(runPage.summary).toBe(`gcsync apply · all groups in the rules · by ${REQUESTED_BY}`);
+    expect(runPage.digest).toBe(planDigest);
+    expect(runPage.groups).toEqual(changed);
+    // The operator sends what the page says to send, with their own name and a comment.
+    expect(runPage.signalInput).toMatchObject({ planDigest });
+    await sendSignal(page, 'approve', { ...runPage.signalInput, by: OPERATOR, comment: 'approved in the Web UI' });
   });
   // The UI needs nothing beyond its own server; the browser helper aborted (and listed) anything else.
   expect(browser.blockedRequests).toEqual([]);
@@ -93,6 +114,52 @@ it('an operator finds the waiting run by search attribute in the Web UI, approve
   });
   expect(entries.some((e) => e.type === 'approval.refused')).toBe(false);
 });
+
+/** What the run page shows while the run waits for approval. */
+interface RunPageReading {
+  /** The start summary (User Metadata → Summary). */
+  summary: string;
+  /** The digest under "Plan digest". */
+  digest: string;
+  /** The changed-groups table: name, + and − counts. */
+  groups: { group: string; adds: number; removes: number }[];
+  /** The JSON the page says to send as the `approve` signal's input. */
+  signalInput: ApproveSignal;
+}
+
+/**
+ * Reads the open run's page: the User Metadata tab shows the start summary and the current details (the run's
+ * markdown, which the UI renders in a frame of its own).
+ */
+async function readRunPage(page: Page): Promise<RunPageReading> {
+  await page.getByRole('tab', { name: 'User Metadata' }).click();
+  // The summary and the current details are each markdown, rendered by the UI in a frame of its own.
+  const rendered = page.locator('iframe[src*="/render"]');
+  const summaryFrame: FrameLocator = rendered.first().contentFrame();
+  const details: FrameLocator = rendered.last().contentFrame();
+  await details.getByRole('heading', { name: /waiting for approval/ }).waitFor();
+  const summary = (await summaryFrame.locator('body').innerText()).trim();
+  const digest = await details.locator('p', { hasText: 'Plan digest:' }).locator('code').innerText();
+  const rows = details.getByRole('table').locator('tbody tr');
+  const groups: RunPageReading['groups'] = [];
+  for (const row of await rows.all()) {
+    const [group, , plus, minus] = await row.locator('td').allInnerTexts();
+    groups.push({ group: group.trim(), adds: count(plus, '+'), removes: count(minus, '−') });
+  }
+  const signal = details.locator('pre').filter({ hasText: '"planDigest"' }).filter({ hasNotText: 'curl' });
+  const signalInput = JSON.parse(await signal.innerText()) as ApproveSignal;
+  return { summary, digest: digest.trim(), groups, signalInput };
+}
+
+/** `+12` / `−3` as shown in the table, or a failure naming what was there. */
+function count(cell: string, sign: '+' | '−'): number {
+  const text = cell.trim();
+  const digits = text.slice(sign.length);
+  if (!text.startsWith(sign) || !/^\d+$/.test(digits)) {
+    throw new Error(`expected a ${sign} count in the plan table, found ${JSON.stringify(cell)}`);
+  }
+  return Number(digits);
+}
 
 /** Workflow ids matching a visibility query, as the Web UI's list would show them. */
 async function workflowIds(query: string): Promise<string[]> {

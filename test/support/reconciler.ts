@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime, type Worker } from '@temporalio/worker';
 import type { AuditEntry } from '../../src/audit/entry';
+import { resultOf } from '../../src/client/reconciliation-client';
 import { genesysEnvFor, startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator';
 import { openActivityDeps, type OpenedDeps } from '../../src/worker/dependencies';
 import { createReconcileWorker, WORKFLOWS_PATH } from '../../src/worker/worker';
@@ -48,7 +49,7 @@ export interface Reconciler {
   opened: OpenedDeps;
   /** Starts a run; the workflow id is unique per call. */
   start(input: ReconcileInput, id?: string): Promise<WorkflowHandle<typeof reconcileGroups>>;
-  /** Starts a run and waits for its result. */
+  /** Starts a run and waits for its result (an aborted run's too, see `resultOf`). */
   run(input: ReconcileInput): Promise<ReconcileResult>;
   /** Every audit entry, in order. */
   auditEntries(): Promise<AuditEntry[]>;
@@ -115,7 +116,8 @@ export async function startReconciler(temporal: TestTemporal, opts: ReconcilerOp
       taskQueue,
       opened,
       start,
-      run: async (input) => (await start(input)).result(),
+      // As the CLI and HTTP service see it: an aborted run (a failed workflow) gives its result, status aborted.
+      run: async (input) => resultOf(await start(input)),
       auditEntries: async () => {
         const entries: AuditEntry[] = [];
         for await (const e of opened.deps.audit.read()) entries.push(e);

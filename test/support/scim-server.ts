@@ -88,6 +88,8 @@ export interface ScimTestServer {
    * a `Retry-After` header. Calls queue up in order.
    */
   failNext(status: number, n?: number, retryAfter?: number | string): void;
+  /** Drops every failure still queued by {@link failNext}: the peer answers normally again. */
+  clearFailures(): void;
   /** Stops listening and drops open (keep-alive) connections. */
   close(): Promise<void>;
 }
@@ -191,6 +193,9 @@ export async function startScimServer(options: ScimServerOptions): Promise<ScimT
     failNext(status, n = 1, retryAfter) {
       if (n < 1) return;
       failures.push({ status, remaining: n, retryAfter: retryAfter === undefined ? undefined : String(retryAfter) });
+    },
+    clearFailures() {
+      failures.splice(0);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

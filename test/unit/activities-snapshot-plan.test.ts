@@ -26,6 +26,7 @@ const ctx = { workflowId: 'wf', runId: 'run-1' };
 /** An org of `n` active users in department Support, listed by offset pages; faults bend single pages. */
 class ScriptedDirectory implements GenesysDirectory {
   readonly users: GenesysApiUser[];
+  listUsersByCursor?: GenesysDirectory['listUsersByCursor'];
   /** Page number → how to bend it, consumed on first use unless `sticky`. */
   bends = new Map<number, { kind: 'empty' | 'drop-first'; sticky?: boolean }>();
   calls = { pages: 0, byId: 0 };
@@ -150,6 +151,59 @@ describe('snapshotUsers', () => {
     expect(failure.type).toBe('SnapshotInconsistent');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.message).toMatch(/refused users page 3 \(HTTP 400\) after 20 users/);
+  });
+});
+
+describe('snapshotUsers past a result window', () => {
+  /** Offset pages past page 2 are refused with 400; the cursor route serves `cursorUsers` (default: everyone). */
+  function windowed(directory: ScriptedDirectory, cursorUsers?: () => GenesysApiUser[]): { cursorPages: number } {
+    const calls = { cursorPages: 0 };
+    directory.listUsersPage = async (pageNumber: number, pageSize: number) => {
+      if (pageNumber > 2) throw { status: 400, code: 'bad.request', message: 'window exceeded' };
+      return ScriptedDirectory.prototype.listUsersPage.call(directory, pageNumber, pageSize);
+    };
+    directory.listUsersByCursor = async (cursor: string | undefined, pageSize: number) => {
+      calls.cursorPages += 1;
+      const users = cursorUsers ? cursorUsers() : directory.users;
+      const start = cursor ? Number(cursor) : 0;
+      const next = start + pageSize;
+      return { users: users.slice(start, next), ...(next < users.length ? { cursor: String(next) } : {}) };
+    };
+    return calls;
+  }
+
+  it('lists by cursor when offset paging is refused past a window, and keeps everyone', async () => {
+    const directory = new ScriptedDirectory(35);
+    const calls = windowed(directory);
+    const { snapshotUsers } = makeSnapshotActivities(depsFor(directory));
+    const result = (await new MockActivityEnvironment().run(snapshotUsers, { ctx, expand: [] })) as SnapshotUsersResult;
+    expect(result.count).toBe(35);
+    expect(calls.cursorPages).toBe(4);
+  });
+
+  it('fails closed when the cursor listing never holds the total the offset listing reported', async () => {
+    const directory = new ScriptedDirectory(35);
+    const calls = windowed(directory, () => directory.users.slice(1));
+    const { snapshotUsers } = makeSnapshotActivities(depsFor(directory));
+    const failure = await failureOf(new MockActivityEnvironment().run(snapshotUsers, { ctx, expand: [] }));
+    expect(failure.type).toBe('SnapshotInconsistent');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain("the cursor listing holds 34 users where the users listing's total says 35");
+    expect(calls.cursorPages).toBe(4 * MAX_LISTING_ROUNDS);
+  });
+
+  it('fails closed, naming both routes, when the cursor route is refused too', async () => {
+    const directory = new ScriptedDirectory(35);
+    windowed(directory);
+    directory.listUsersByCursor = async () => {
+      throw { status: 403, code: 'missing.division.permission', message: 'needs directory:user:view in all divisions' };
+    };
+    const { snapshotUsers } = makeSnapshotActivities(depsFor(directory));
+    const failure = await failureOf(new MockActivityEnvironment().run(snapshotUsers, { ctx, expand: [] }));
+    expect(failure.type).toBe('SnapshotInconsistent');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(/refused users page 3 \(HTTP 400\) after 20 users/);
+    expect(failure.message).toContain('the cursor listing (GET /api/v2/users/query) failed too');
   });
 });
 

@@ -1,46 +1,32 @@
 /**
- * Static checks of docker-compose.yml, so the stack cannot silently rot on a machine without a Docker engine:
- * services and images, the depends_on graph and its conditions, health checks, loopback-only ports, the environment
- * of the worker and HTTP service, secrets handling, documentation of every variable, the files the stack mounts and
- * runs, and the search attributes the namespace job registers (compared with workflows/search-attributes.ts).
+ * Static checks of docker-compose.yml, so the stack cannot silently rot on a machine without a Docker engine: the
+ * file is valid against the Compose Specification's JSON schema (test/support/compose-schema.ts), and then the
+ * meaning the schema cannot see: services and images, the depends_on graph and its conditions, health checks,
+ * loopback-only ports, the environment of the worker and HTTP service, secrets handling, documentation of every
+ * variable, the files the stack mounts and runs, and the search attributes the namespace job registers (compared
+ * with workflows/search-attributes.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { buildProgram } from '../../src/cli/main';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/messages';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import {
+  composeValidator,
+  describeSchemaErrors,
+  type ComposeFile,
+  type ComposeService as Service,
+} from '../support/compose-schema';
 
 const ROOT = resolve(__dirname, '../..');
 const COMPOSE_PATH = join(ROOT, 'docker-compose.yml');
 const composeText = readFileSync(COMPOSE_PATH, 'utf8');
 
-type Scalar = string | number | boolean | null;
-
-interface Service {
-  image?: string;
-  build?: string | { context?: string; dockerfile?: string };
-  command?: string | string[];
-  entrypoint?: string | string[];
-  depends_on?: string[] | Record<string, { condition?: string }>;
-  environment?: Record<string, Scalar> | string[];
-  healthcheck?: { test?: string | string[]; disable?: boolean };
-  ports?: (string | number | { host_ip?: string; published?: string | number; target: number })[];
-  volumes?: (string | { type?: string; source?: string; target: string; read_only?: boolean })[];
-  secrets?: (string | { source: string; target?: string })[];
-  restart?: string;
-}
-
-interface Compose {
-  services: Record<string, Service>;
-  secrets?: Record<string, { file?: string; environment?: string }>;
-  volumes?: Record<string, unknown>;
-}
-
 // `merge: true` resolves the `<<: *gcsync-env` merge keys the way Compose does.
-const compose = parse(composeText, { merge: true }) as Compose;
-const services = compose.services;
+const compose = parse(composeText, { merge: true }) as ComposeFile;
+const services = compose.services ?? {};
 
 const SERVICES = ['postgres', 'temporal-schema', 'temporal', 'temporal-namespace', 'temporal-ui', 'worker', 'http'];
 const OFFICIAL_IMAGES: Record<string, RegExp> = {
@@ -75,7 +61,7 @@ function environment(s: Service): Record<string, string> {
 function dependsOn(s: Service): Record<string, string> {
   const deps = s.depends_on ?? {};
   if (Array.isArray(deps)) return Object.fromEntries(deps.map((d) => [d, 'service_started']));
-  return Object.fromEntries(Object.entries(deps).map(([d, v]) => [d, v?.condition ?? 'service_started']));
+  return Object.fromEntries(Object.entries(deps).map(([d, v]) => [d, v.condition]));
 }
 
 function words(value: string | string[] | undefined): string[] {
@@ -101,7 +87,7 @@ function bindMounts(s: Service): BindMount[] {
       // Defaults first: `${GCSYNC_RULES_PATH:-./examples/rules.yaml}:/etc/gcsync/rules.yaml:ro` has a colon inside.
       const [source, target] = withDefaults(v).split(':');
       if (source.startsWith('.') || source.startsWith('/')) mounts.push({ source, target });
-    } else if ((v.type ?? 'volume') === 'bind' && v.source) {
+    } else if ((v.type ?? 'volume') === 'bind' && v.source && v.target) {
       mounts.push({ source: withDefaults(v.source), target: v.target });
     }
   }
@@ -140,6 +126,47 @@ function* keyedScalars(node: unknown, path: string[] = []): Generator<{ key: str
 }
 
 const gcsyncCommands = buildProgram().commands.map((c) => c.name());
+
+/** docker-compose.yml and any Compose file under deploy/ (compose*.yml, *-compose.yml, …). */
+function composeFiles(): string[] {
+  const found: string[] = [COMPOSE_PATH];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/(^|[-.])compose([-.][\w-]+)?\.ya?ml$/.test(entry.name)) found.push(path);
+    }
+  };
+  walk(join(ROOT, 'deploy'));
+  return found;
+}
+
+describe('Compose Specification schema', () => {
+  const validate = composeValidator();
+
+  it.each(composeFiles().map((f) => [f.slice(ROOT.length + 1), f]))('%s is valid', (_name, file) => {
+    const doc: unknown = parse(readFileSync(file, 'utf8'), { merge: true });
+    expect(describeSchemaErrors(validate(doc))).toEqual([]);
+  });
+
+  it('rejects what Compose would reject: an unknown key, a misspelt condition, a bad duration', () => {
+    const broken = (patch: (s: Service) => Service): unknown => ({
+      ...compose,
+      services: { ...services, worker: patch(structuredClone(services.worker)) },
+    });
+    expect(validate(broken((s) => ({ ...s, restarts: 'always' })))).not.toEqual([]);
+    expect(
+      validate(
+        broken((s) => ({ ...s, depends_on: { postgres: { condition: 'service_heathy' as 'service_healthy' } } })),
+      ),
+    ).not.toEqual([]);
+    expect(validate(broken((s) => ({ ...s, healthcheck: { ...s.healthcheck, interval: '15 seconds' } })))).not.toEqual(
+      [],
+    );
+    expect(validate({ ...compose, name: 'Not A Project Name' })).not.toEqual([]);
+    expect(validate(compose)).toEqual([]);
+  });
+});
 
 describe('docker-compose.yml', () => {
   it('defines the stack, every service with an image or a build', () => {
@@ -299,11 +326,11 @@ describe('docker-compose.yml', () => {
           mounted: true,
         });
       }
-      for (const x of s.secrets ?? []) expect(compose.secrets).toHaveProperty(typeof x === 'string' ? x : x.source);
+      for (const x of s.secrets ?? [])
+        expect(compose.secrets).toHaveProperty(typeof x === 'string' ? x : (x.source ?? '(no source)'));
     }
     const gitignore = readFileSync(join(ROOT, '.gitignore'), 'utf8').split('\n');
     for (const [name, def] of Object.entries(compose.secrets ?? {})) {
-      if (def.environment) continue;
       expect({ name, file: def.file }).toEqual({ name, file: expect.stringMatching(/^\.\/secrets\/[\w.-]+$/) });
     }
     expect(gitignore.map((l) => l.trim().replace(/^\//, ''))).toEqual(expect.arrayContaining(['secrets/']));

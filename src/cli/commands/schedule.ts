@@ -53,8 +53,9 @@ Examples:
 The schedule passes the rules by reference ({mode, rulesRef: <absolute path>}): the
 worker reads the file at each run, so the path must be readable by every worker (same
 path on a shared volume). Edit the file and the next run uses the new rules.
-Overlap policy Skip: while a run is still going (e.g. waiting for approval), the
-schedule skips instead of piling up runs.
+Overlap policy AllowAll: a run waiting for approval never stalls later slots. A new run
+stops ("skipped") while an older run is still at work, supersedes an older run waiting on
+a different plan, and stops ("already-pending") when the same plan already waits.
 
 Examples:
   $ gcsync schedule create --id hourly --every 1h --rules /etc/gcsync/rules.yaml

@@ -17,6 +17,10 @@ const FINAL_PHASES: ReadonlySet<RunPhase> = new Set([
   'expired',
   'aborted',
   'failed',
+  'skipped',
+  'superseded',
+  'already-pending',
+  'cancelled',
 ]);
 
 /** The line printed when a run enters `status.phase`. */
