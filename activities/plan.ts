@@ -116,6 +116,8 @@ export function makePlanActivities(deps: ActivityDeps) {
           id,
           ...(user?.name ? { name: user.name } : {}),
           ...(user?.email ? { email: user.email } : {}),
+          // Usually the email; kept only when it says something more.
+          ...(user?.username && user.username !== user.email ? { username: user.username } : {}),
           clause: why.clause,
           reason: why.text,
         };

@@ -167,6 +167,8 @@ export interface PlannedMember {
   id: string;
   name?: string;
   email?: string;
+  /** Genesys username, when it differs from the email (it usually is the email). */
+  username?: string;
   /** Where in the group's rule the decision comes from: `include.any[1]`, `exclude.any[0]`, `inactive`, ... */
   clause: string;
   /** The reason in words: `include.any[1]: department = Support`, `no longer matches include.any[0] (...)`. */
@@ -197,6 +199,12 @@ export interface PlanPageRequest {
 export interface PlanPage {
   planId?: string;
   planDigest?: string;
+  /**
+   * Ref of the stored plan (once planned). Every member line of every changed group is there; the CLI
+   * (`gcsync plan --full`) and the HTTP service (`GET /api/reconciliations/:id/plan?group=`) read them from the plan
+   * store, page by page, since a workflow does no I/O and its payloads stay small.
+   */
+  planRef?: string;
   page: number;
   pageSize: number;
   totalGroups: number;

@@ -202,6 +202,8 @@ async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<Reco
     const result: PlanPage = {
       planId: plan?.planId,
       planDigest: plan?.planDigest,
+      // plancli: where the full per-member plan is stored (a query adds no command; histories replay unchanged).
+      planRef: plan?.planRef,
       page,
       pageSize,
       totalGroups: summaries.length,

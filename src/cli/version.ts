@@ -11,11 +11,22 @@ const PACKAGE_NAME = 'genesys-group-sync';
  * @throws Error when no package.json of this project is found above this module.
  */
 export function packageVersion(from: string = __dirname): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(from), 'package.json'), 'utf8')) as { version?: unknown };
+  if (typeof pkg.version !== 'string') throw new Error(`package.json of ${PACKAGE_NAME} has no version`);
+  return pkg.version;
+}
+
+/**
+ * The folder of this project's package.json (the clone's root, where `npx gcsync` works).
+ *
+ * @throws Error when no package.json of this project is found above `from`.
+ */
+export function packageRoot(from: string = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === PACKAGE_NAME && typeof pkg.version === 'string') return pkg.version;
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown };
+      if (pkg.name === PACKAGE_NAME) return dir;
     }
     if (dirname(dir) === dir) throw new Error(`package.json of ${PACKAGE_NAME} not found above ${from}`);
   }

@@ -105,9 +105,17 @@ export async function getStatus(client: Client, workflowId: string, opts: QueryO
   return withTimeout(client, opts.timeoutMs, () => handleOf(client, workflowId).query(statusQuery));
 }
 
-/** One page of the run's plan (group summaries), from the `plan` query. */
-export async function getPlan(client: Client, workflowId: string, request: PlanPageRequest = {}): Promise<PlanPage> {
-  return handleOf(client, workflowId).query(planQuery, request);
+/**
+ * One page of the run's plan (group summaries, and `planRef`: where every member line is stored), from the `plan`
+ * query.
+ */
+export async function getPlan(
+  client: Client,
+  workflowId: string,
+  request: PlanPageRequest = {},
+  opts: QueryOptions = {},
+): Promise<PlanPage> {
+  return withTimeout(client, opts.timeoutMs, () => handleOf(client, workflowId).query(planQuery, request));
 }
 
 /** Every group summary of the run's plan, reading page after page. */

@@ -10,6 +10,9 @@ import { optionalEnv } from './optional-env';
 import { DEFAULT_TASK_QUEUE } from '../../workflows/messages';
 import { ConfigError } from './config-error';
 
+/** Where a local dev server listens (`temporal server start-dev`), used when `TEMPORAL_ADDRESS` is unset. */
+export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
+
 /** Validated connection settings. */
 export interface TemporalConfig {
   /** `host:port` of the Temporal frontend. */
@@ -100,7 +103,7 @@ export function loadTemporalConfig(env: NodeJS.ProcessEnv = process.env): Tempor
   const useTls =
     explicitTls || !!(e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_TLS_SERVER_NAME || e.TEMPORAL_API_KEY);
   const config: TemporalConfig = {
-    address: e.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    address: e.TEMPORAL_ADDRESS ?? DEFAULT_TEMPORAL_ADDRESS,
     namespace: e.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: e.GCSYNC_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
   };
@@ -156,6 +159,11 @@ export interface ConnectClientOptions {
   lazy?: boolean;
   /** Client interceptors, e.g. OpenTelemetry's (see src/observability/client-tracing.ts). */
   interceptors?: ClientInterceptors;
+  /**
+   * How long to try reaching the server before giving up (a command-line tool should fail fast and say why).
+   * @default 10000 (the SDK's default)
+   */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -172,7 +180,10 @@ export async function connectClient(config: TemporalConfig, options: ConnectClie
     connection = Connection.lazy(connectionOptions);
   } else {
     try {
-      connection = await Connection.connect(connectionOptions);
+      connection = await Connection.connect({
+        ...connectionOptions,
+        ...(options.connectTimeoutMs ? { connectTimeout: options.connectTimeoutMs } : {}),
+      });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new Error(`cannot connect to Temporal at ${config.address} (TEMPORAL_ADDRESS): ${reason}`);

@@ -14,7 +14,10 @@ import { openAuditSink } from '../audit/factory';
 import { verifyChain } from '../audit/verify';
 import { followRun } from '../cli/commands/follow-run';
 import { formatPlanDiff } from '../cli/output/plan-diff';
+import { plural } from '../cli/output/plural';
+import type { ApprovalCommands } from '../cli/output/approval-help';
 import { RunProgressView } from '../cli/output/progress';
+import { APPROVER_WORD, gcsyncInvocation, temporalInvocation } from '../cli/invocation';
 import { formatResult } from '../cli/output/run-report';
 import { approve, getFullPlan, getStatus, startReconciliation, waitForResult } from '../client/reconciliation-client';
 import { EMULATOR_DEFAULTS, genesysEnvFor, startEmulator } from '../emulator';
@@ -47,6 +50,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const cleanup = async () => {
     for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
   };
+  // Ctrl-C before the end stops everything and exits 130; in interactive mode, after the end, it only ends the wait.
   const onSignal = () => void cleanup().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -57,7 +61,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     const emulator = await startEmulator({ port: 0, quiet: true });
     cleanups.push(() => emulator.close());
     say(
-      `Genesys emulator    ${emulator.url}  (seed ${EMULATOR_DEFAULTS.seed}, ${emulator.state.listUsers().length} users, ${emulator.state.listGroups().length} groups, ${EMULATOR_DEFAULTS.rateLimitPerMinute} requests/min per token)`,
+      `Genesys emulator    ${emulator.url}  (seed ${EMULATOR_DEFAULTS.seed}, ${plural(emulator.state.listUsers().length, 'user')}, ${plural(emulator.state.listGroups().length, 'group')}, ${EMULATOR_DEFAULTS.rateLimitPerMinute} requests/min per token)`,
     );
 
     const cli = await findTemporalCli();
@@ -125,7 +129,21 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     const runUrl = `${server.uiUrl}/namespaces/${server.namespace}/workflows/${encodeURIComponent(applyRun.workflowId)}`;
     say(`Run ${applyRun.workflowId}`);
     say(`Watch it in the Web UI: ${runUrl}`);
-    const view = new RunProgressView({ workflowId: applyRun.workflowId, namespace: server.namespace }, process.stdout);
+    // Commands an operator can paste into another shell as printed: the dev server's address, and gcsync / temporal
+    // the way this machine can run them.
+    const commands: ApprovalCommands = {
+      gcsync: await gcsyncInvocation({
+        TEMPORAL_ADDRESS: server.address,
+        ...(server.namespace === 'default' ? {} : { TEMPORAL_NAMESPACE: server.namespace }),
+      }),
+      temporal: temporalInvocation(cli),
+      temporalAddress: server.address,
+      by: APPROVER_WORD,
+    };
+    const view = new RunProgressView(
+      { workflowId: applyRun.workflowId, namespace: server.namespace, commands },
+      process.stdout,
+    );
     let approvedBy: string | undefined;
     const result: ReconcileResult = await followRun(client, applyRun.workflowId, {
       update: (status) => {
@@ -153,8 +171,14 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     const verdict = await verifyChain(sink.read());
     await sink.close();
     say(`Audit log ${env.AUDIT_FILE}: ${verdict.ok ? `chain intact, ${verdict.count} entries` : verdict.message}`);
-    say(`Verify it again any time: AUDIT_FILE=${env.AUDIT_FILE} gcsync audit verify`);
+    say(`Verify it again any time: ${await gcsyncInvocation({ AUDIT_FILE: env.AUDIT_FILE! })} audit verify`);
     say(`Web UI (until the demo exits): ${server.uiUrl}`);
+    if (opts.interactive) {
+      // The operator may want to look around (Web UI, gcsync status/list/audit from another shell) before it goes.
+      say(`The stack stays up: ${commands.gcsync} status ${applyRun.workflowId}`);
+      say('Press Ctrl-C to stop it.');
+      await untilInterrupted(onSignal);
+    }
     return result.status === 'completed' && verdict.ok ? 0 : 1;
   } finally {
     heading('Stopping the embedded stack');
@@ -163,4 +187,19 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
     process.off('SIGTERM', onSignal);
     say('Done.');
   }
+}
+
+/** Resolves at the next SIGINT or SIGTERM, which then no longer aborts the demo (`abort` is unhooked). */
+function untilInterrupted(abort: () => void): Promise<void> {
+  process.off('SIGINT', abort);
+  process.off('SIGTERM', abort);
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }

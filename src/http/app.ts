@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import pino, { type Logger } from 'pino';
+import type { BlobStore } from '../store/blob-store';
 import { bearerAuth, type NamedToken } from './auth';
 import { errorHandler, notFound } from './errors';
 import { healthRoutes } from './routes/health';
@@ -29,6 +30,11 @@ export interface HttpAppOptions {
    * file paths at all (inline rules, `blob:` keys and the default rules still work). See docs/security.md.
    */
   rulesDir?: string;
+  /**
+   * The plan store the workers write to (same `DATABASE_URL` / `GCSYNC_DATA_DIR`): `GET
+   * /api/reconciliations/:id/plan?group=` reads a group's member lines from it. The app never closes it.
+   */
+  planStore?: BlobStore;
   /** @default a pino logger named `gcsync-http` */
   logger?: Logger;
   /**
@@ -39,7 +45,7 @@ export interface HttpAppOptions {
 }
 
 /**
- * Builds the app. Routes: `POST /api/reconcile-groups`, `GET /api/reconciliations/:id`,
+ * Builds the app. Routes: `POST /api/reconcile-groups`, `GET /api/reconciliations/:id[/plan]`,
  * `POST /api/reconciliations/:id/approve|reject|revert`, `GET /healthz`. Starting a run never waits for it.
  */
 export function createHttpApp(opts: HttpAppOptions): Express {
@@ -53,7 +59,7 @@ export function createHttpApp(opts: HttpAppOptions): Express {
     bearerAuth(opts.apiToken, opts.namedTokens),
     express.json({ limit: opts.bodyLimit ?? '1mb' }),
     reconcileRoutes(opts),
-    reconciliationRoutes(opts.client),
+    reconciliationRoutes(opts.client, opts.planStore),
     revertRoutes(opts),
   );
   app.use(notFound);

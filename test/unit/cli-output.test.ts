@@ -149,7 +149,7 @@ describe('results and status', () => {
       '',
       '   GROUP    ADDED  REMOVED  SCIM      ERROR',
       '   Support     +5       -1  notified',
-      '!  Sales       +0       -0            403 missing group:write',
+      '!  Sales        0        0            403 missing group:write',
     ]);
   });
 

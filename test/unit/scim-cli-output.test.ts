@@ -71,7 +71,7 @@ describe('IdP out of sync in the CLI', () => {
 
   it('prints the lagging groups under the result, with pending count, since and last error', () => {
     const text = formatResult(result({ idpOutOfSync: [behind(), behind({ groupId: 'g-2', groupName: '', ops: 12 })] }));
-    expect(text).toContain('no-changes: +0 added, -0 removed across 2 groups, IdP out of sync for 2 groups');
+    expect(text).toContain('no-changes: 0 added, 0 removed across 2 groups, IdP out of sync for 2 groups');
     expect(text).toContain('IdP out of sync: 2 groups changed in Genesys but not yet accepted by the IdP');
     const lines = text.split('\n');
     const header = lines.findIndex((l) => l.startsWith('GROUP'));

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { approve } from '../../client/reconciliation-client';
 import { printNote, printText } from '../output/print';
+import { approvalCommandsFor } from '../invocation';
 import { cliOrigin, withTemporalClient } from './client-session';
 import { statusBeforeDecision } from './decision-status';
 
@@ -36,7 +37,7 @@ Examples:
 }
 
 export async function approveRun(workflowId: string, opts: ApproveOptions): Promise<void> {
-  await withTemporalClient(async (client) => {
+  await withTemporalClient(async (client, config) => {
     let digest = opts.digest;
     if (!digest) {
       // The digest names what the approver reviewed: without --digest, the current one is read and said.
@@ -54,6 +55,6 @@ export async function approveRun(workflowId: string, opts: ApproveOptions): Prom
       origin: cliOrigin(),
     });
     printText(`Plan ${accepted.planDigest} approved by ${accepted.by} on ${workflowId}; the run is applying it.`);
-    printText(`Follow it with: gcsync status ${workflowId}`);
+    printText(`Follow it with: ${(await approvalCommandsFor(config)).gcsync} status ${workflowId}`);
   });
 }

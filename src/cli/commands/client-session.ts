@@ -3,9 +3,14 @@ import { userInfo } from 'node:os';
 import { ServiceError, type Client } from '@temporalio/client';
 import type { DecisionOrigin } from '../../../workflows/messages';
 import { failureMessage } from '../../client/failure-message';
+import { ConfigError } from '../../config/config-error';
 import { connectClient, loadTemporalConfig, type TemporalConfig } from '../../config/temporal-config';
 import { loadClientTracing } from '../../observability/load-tracing';
 import { loadTracingConfig } from '../../observability/tracing-config';
+import { devServerHint } from '../invocation';
+
+/** How long a command tries to reach Temporal: an operator should hear within seconds that nothing answers. */
+const CONNECT_TIMEOUT_MS = 3_000;
 
 /**
  * Connects with the `TEMPORAL_*` settings, runs `fn`, and closes the connection (an open gRPC channel would keep
@@ -15,7 +20,21 @@ export async function withTemporalClient<T>(fn: (client: Client, config: Tempora
   const config = loadTemporalConfig();
   // Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set: a run started here then joins the caller's trace.
   const tracing = loadClientTracing(loadTracingConfig(process.env, 'gcsync-cli'));
-  const client = await connectClient(config, tracing ? { interceptors: tracing.options } : {});
+  let client: Client;
+  try {
+    client = await connectClient(config, {
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      ...(tracing ? { interceptors: tracing.options } : {}),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new Error(
+      `${(err as Error).message}\n` +
+        `  Is a Temporal server running there? Start one on this machine: ${await devServerHint()}\n` +
+        '  (or npx gcsync demo --interactive, which starts everything), or set TEMPORAL_ADDRESS to your server.',
+      { cause: err },
+    );
+  }
   try {
     return await fn(client, config);
   } catch (err) {
@@ -45,13 +64,4 @@ function osUser(): string {
     // userInfo() throws for a uid without a passwd entry (common in containers)
     return process.env.USER ?? 'unknown';
   }
-}
-
-/** Prints a hint when a run has not finished after `ms`, in case no worker is polling the task queue. */
-export function hintIfSlow(taskQueue: string, ms = 15_000): { cancel(): void } {
-  const timer = setTimeout(() => {
-    process.stderr.write(`Still waiting… is a worker (gcsync worker) polling task queue "${taskQueue}"?\n`);
-  }, ms);
-  timer.unref();
-  return { cancel: () => clearTimeout(timer) };
 }

@@ -6,7 +6,10 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('Run a plan and an approved apply against a seeded Genesys emulator on a local Temporal dev server')
-    .option('--interactive', 'wait for you to approve in the Web UI or with gcsync approve', false)
+    .option(
+      '--interactive',
+      'wait for you to approve (Web UI or the printed command), and keep everything running until Ctrl-C',
+    )
     .option('--rules <file>', 'rules file', 'examples/rules.yaml')
     .option('--dir <folder>', 'where the audit log and data go (default ./.gcsync/demo-<time>)')
     .option('--ui-port <port>', 'Web UI port (default: a free port)', (v) => Number.parseInt(v, 10))
@@ -15,9 +18,10 @@ export function registerDemoCommand(program: Command): void {
       `
 Examples:
   $ npm run demo
-  $ gcsync demo --interactive --ui-port 8233     # approve in the Web UI yourself`,
+  $ npm run demo -- --interactive
+  $ npx gcsync demo --interactive --ui-port 8233     # approve yourself; Ctrl-C stops the stack`,
     )
-    .action(async (opts: { interactive: boolean; rules: string; dir?: string; uiPort?: number }) => {
-      process.exitCode = await runDemo(opts);
+    .action(async (opts: { interactive?: boolean; rules: string; dir?: string; uiPort?: number }) => {
+      process.exitCode = await runDemo({ ...opts, interactive: opts.interactive === true });
     });
 }

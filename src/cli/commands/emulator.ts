@@ -10,6 +10,7 @@ import {
   type RuleMemberDeletePolicy,
   startEmulator,
 } from '../../emulator';
+import { plural } from '../output/plural';
 
 /** Parsed options of `gcsync emulator`. */
 interface EmulatorCliOptions {
@@ -189,7 +190,7 @@ export function registerEmulatorCommand(program: Command): void {
           `  client id: ${opts.clientId}  (secret not shown)` +
           (opts.extraClients > 0 ? `, plus ${opts.extraClients} extra client(s) ${opts.clientId}-2..` : '') +
           '\n' +
-          `  org: seed ${opts.seed}, ${opts.users} users, ${opts.groups} groups; rate limit: ${limit}\n` +
+          `  org: seed ${opts.seed}, ${plural(opts.users, 'user')}, ${plural(opts.groups, 'group')}; rate limit: ${limit}\n` +
           `  control API: ${emulator.url}/__emulator/state   (Ctrl+C to stop)\n`,
       );
       await new Promise<void>((resolve) => {

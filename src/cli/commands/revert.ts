@@ -11,7 +11,8 @@ import { failureMessage } from '../../client/failure-message';
 import { printJson, printNote, printText } from '../output/print';
 import { RunProgressView } from '../output/progress';
 import { formatResult } from '../output/run-report';
-import { cliActor, cliOrigin, hintIfSlow, withTemporalClient } from './client-session';
+import { cliActor, cliOrigin, withTemporalClient } from './client-session';
+import { watchForWorker } from './worker-wait';
 import { followRun } from './follow-run';
 import { planCommandExitCode, printPlanReport } from './plan';
 import { applyRunExitCode } from './run';
@@ -77,12 +78,15 @@ export async function runRevert(workflowId: string, opts: RevertOptions): Promis
       return 0;
     }
     if (!opts.json) printNote(`${opts.plan ? 'Planning the revert of' : 'Reverting'} ${what} (run ${run.workflowId})…`);
-    const slow = hintIfSlow(config.taskQueue);
+    // Any status at all means a worker has the run; the bounded wait is only for "nobody is polling".
+    const slow = watchForWorker(client, config, run.workflowId);
     if (opts.plan) {
-      const result = await followRun(client, run.workflowId, {
-        update: () => slow.cancel(),
-        stop: () => slow.cancel(),
-      });
+      const result = await slow.guard(
+        followRun(client, run.workflowId, {
+          update: () => slow.cancel(),
+          stop: () => slow.cancel(),
+        }),
+      );
       const aborted = result.status === 'aborted';
       const groups = aborted ? [] : (await getFullPlan(client, run.workflowId)).groups;
       const status = aborted ? undefined : await getStatus(client, run.workflowId).catch(() => undefined);
@@ -92,17 +96,19 @@ export async function runRevert(workflowId: string, opts: RevertOptions): Promis
     }
     const view = new RunProgressView({ workflowId: run.workflowId, namespace: config.namespace });
     const approver = opts.approveAs ? approveOnce(client, run, opts.approveAs, opts.comment) : undefined;
-    const result = await followRun(client, run.workflowId, {
-      update: (status) => {
-        slow.cancel();
-        view.update(status);
-        approver?.offer(status);
-      },
-      stop: () => {
-        slow.cancel();
-        view.stop();
-      },
-    });
+    const result = await slow.guard(
+      followRun(client, run.workflowId, {
+        update: (status) => {
+          slow.cancel();
+          view.update(status);
+          approver?.offer(status);
+        },
+        stop: () => {
+          slow.cancel();
+          view.stop();
+        },
+      }),
+    );
     if (opts.json) printJson({ ...run, result });
     else {
       printText(formatResult(result));

@@ -6,7 +6,9 @@ import { EXIT_OK, runExitCode } from '../output/exit-codes';
 import { printJson, printNote, printText } from '../output/print';
 import { RunProgressView } from '../output/progress';
 import { formatResult } from '../output/run-report';
-import { cliActor, hintIfSlow, withTemporalClient } from './client-session';
+import { cliActor, withTemporalClient } from './client-session';
+import { watchForWorker } from './worker-wait';
+import { approvalCommandsFor } from '../invocation';
 import { followRun } from './follow-run';
 import { checkRulesFile } from './rules-input';
 
@@ -14,7 +16,8 @@ import { checkRulesFile } from './rules-input';
 export interface RunOptions {
   rules: string;
   target?: string[];
-  wait: boolean;
+  /** Follow the run to its end; only `false` (`--no-wait`) returns at once. */
+  wait?: boolean;
   json?: boolean;
 }
 
@@ -24,7 +27,11 @@ export function registerRunCommand(program: Command): void {
     .description('Reconcile now: plan, wait for approval when the policy asks for it, apply')
     .requiredOption('--rules <file>', 'rules file (YAML or JSON), validated here before the run starts')
     .option('--target <group...>', 'only these groups (ids or names as written in the rules)')
-    .option('--wait', 'follow the run with a progress bar until it ends', true)
+    // The default is set before the action rather than on the option: commander would print "(default: true)".
+    .option('--wait', 'follow the run with a progress bar until it ends (the default)')
+    .hook('preAction', (command) => {
+      if (command.getOptionValue('wait') === undefined) command.setOptionValueWithSource('wait', true, 'default');
+    })
     .option('--no-wait', 'print the run id and return at once')
     .option('--json', 'print the run id (--no-wait) or the result (--wait) as JSON')
     .addHelpText(
@@ -56,25 +63,35 @@ export async function runApply(opts: RunOptions): Promise<number> {
       { mode: 'apply', rules: rules.text, targetGroups: opts.target, requestedBy: cliActor() },
       { taskQueue: config.taskQueue },
     );
-    if (!opts.wait) {
+    if (opts.wait === false) {
       if (opts.json) printJson(run);
       else
-        printText(`Started ${run.workflowId} (run id ${run.runId}). Follow it with: gcsync status ${run.workflowId}`);
+        printText(
+          `Started ${run.workflowId} (run id ${run.runId}). ` +
+            `Follow it with: ${(await approvalCommandsFor(config)).gcsync} status ${run.workflowId}`,
+        );
       return 0;
     }
     printNote(`Following ${run.workflowId} (Ctrl-C stops following; the run continues)`);
-    const view = new RunProgressView({ workflowId: run.workflowId, namespace: config.namespace });
-    const slow = hintIfSlow(config.taskQueue);
-    const result = await followRun(client, run.workflowId, {
-      update: (status) => {
-        slow.cancel();
-        view.update(status);
-      },
-      stop: () => {
-        slow.cancel();
-        view.stop();
-      },
+    const view = new RunProgressView({
+      workflowId: run.workflowId,
+      namespace: config.namespace,
+      commands: await approvalCommandsFor(config),
     });
+    // Any status at all means a worker has the run; the bounded wait is only for "nobody is polling".
+    const worker = watchForWorker(client, config, run.workflowId);
+    const result = await worker.guard(
+      followRun(client, run.workflowId, {
+        update: (status) => {
+          worker.cancel();
+          view.update(status);
+        },
+        stop: () => {
+          worker.cancel();
+          view.stop();
+        },
+      }),
+    );
     if (opts.json) printJson({ ...run, result });
     else printText(formatResult(result));
     return applyRunExitCode(result);

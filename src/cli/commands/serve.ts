@@ -11,6 +11,7 @@ import { connectClient, describeTemporalConfig, loadTemporalConfig } from '../..
 import { createHttpApp } from '../../http/app';
 import { parseTokensFile, type NamedToken } from '../../http/auth';
 import { closeServer, listen } from '../../http/server';
+import { openBlobStore } from '../../store/blob-store';
 
 /** Options of `gcsync serve`. */
 export interface ServeOptions {
@@ -38,12 +39,16 @@ Environment:
                      passed to the worker as rulesRef, so the worker must be able to read that path
   GCSYNC_RULES_DIR   folder a request's rulesRef file path must lie in; unset: requests may not name files
                      (inline rules, blob:<key> and the default rules still work). See docs/security.md
+  DATABASE_URL, GCSYNC_DATA_DIR  the workers' plan store, for the per-member plan lines
   GCSYNC_HTTP_HOST   address to bind when --host is not given (default 127.0.0.1: this machine only)
   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, GCSYNC_TASK_QUEUE, TEMPORAL_TLS_*, TEMPORAL_API_KEY
 
 Routes:
   POST /api/reconcile-groups              start a run, 202 {workflowId, runId, statusUrl}
   GET  /api/reconciliations/:id           status, and the result once closed
+  GET  /api/reconciliations/:id/plan      the plan's groups, paged (?page=&pageSize=)
+  GET  /api/reconciliations/:id/plan?group=G  G's member lines with reasons, paged; read from the plan
+                                          store the workers write to (DATABASE_URL or GCSYNC_DATA_DIR)
   POST /api/reconciliations/:id/approve   {"by", "planDigest", "comment"?}
   POST /api/reconciliations/:id/reject    {"by", "reason"}
   GET  /healthz                           no auth; reports whether Temporal is reachable
@@ -113,8 +118,11 @@ export async function serve(opts: ServeOptions): Promise<void> {
     lazy: true,
     ...(tracing ? { interceptors: tracing.options } : {}),
   });
+  // The workers' plan store (same DATABASE_URL / GCSYNC_DATA_DIR): per-member plan lines are read from it.
+  const planStore = await openBlobStore(process.env);
   const app = createHttpApp({
     client,
+    planStore,
     taskQueue: config.taskQueue,
     ...(apiToken ? { apiToken } : {}),
     namedTokens,
@@ -137,6 +145,7 @@ export async function serve(opts: ServeOptions): Promise<void> {
   logger.info('shutting down');
   await closeServer(server);
   await client.connection.close();
+  await planStore.close();
   await tracing?.shutdown();
 }
 

@@ -1,5 +1,6 @@
 /** The plan as a per-group diff (adds, removes, unchanged) with totals, for `gcsync plan`. */
-import type { PlanGroupSummary, RunStatus } from '../../../workflows/messages';
+import type { PlanGroupSummary, PlannedMember, RunStatus } from '../../../workflows/messages';
+import { plain, type Paint } from './colour';
 import { plural } from './plural';
 import { formatTable } from './table';
 
@@ -38,7 +39,7 @@ export function planDiffTotals(groups: readonly PlanGroupSummary[]): PlanDiffTot
  * 2 groups, 1 to change: +12 to add, -3 to remove, 160 unchanged.
  * ```
  */
-export function formatPlanDiff(groups: readonly PlanGroupSummary[]): string {
+export function formatPlanDiff(groups: readonly PlanGroupSummary[], paint: Paint = plain): string {
   if (groups.length === 0) return 'The plan has no groups.';
   const rows = groups.map((g) => {
     const changed = g.adds + g.removes > 0;
@@ -62,39 +63,61 @@ export function formatPlanDiff(groups: readonly PlanGroupSummary[]): string {
     'right',
     'left',
   ]);
-  const members = formatPlanMembers(groups);
+  const members = formatPlanMembers(groups, paint);
   return `${table}\n\n${formatPlanTotals(planDiffTotals(groups))}${members ? `\n\n${members}` : ''}`;
 }
 
 /**
  * Who each changed group gains and loses, and why, Terraform-style (`+` / `-` per member), for the members the plan
- * summary carries; a count says how many more there are.
+ * summary carries; a count says how many more there are (`gcsync plan --full` prints them all).
  *
  * ```
  * ~ Support Team: +2 -1
- *     + Ann Lee <ann@example.com>  include.any[1]: department = Support
  *     - Bo Ek <bo@example.com>     excluded by exclude.any[0] (title ~ /contractor/i)
+ *     + Ann Lee <ann@example.com>  include.any[1]: department = Support
  * ```
  */
-export function formatPlanMembers(groups: readonly PlanGroupSummary[]): string {
+export function formatPlanMembers(groups: readonly PlanGroupSummary[], paint: Paint = plain): string {
   const blocks: string[] = [];
   for (const g of groups) {
     if (!g.members || g.adds + g.removes === 0) continue;
     const lines = [
-      `~ ${g.groupName || g.groupId}: ${g.adds ? `+${g.adds}` : ''}${g.adds && g.removes ? ' ' : ''}${g.removes ? `-${g.removes}` : ''}`,
+      formatGroupChangeHeader(g, paint),
+      ...formatMemberLines(
+        [
+          ...g.members.remove.map((m) => ({ op: 'remove' as const, ...m })),
+          ...g.members.add.map((m) => ({ op: 'add' as const, ...m })),
+        ],
+        paint,
+      ),
     ];
-    const rows: string[][] = [
-      ...g.members.remove.map((m) => ['-', who(m), m.reason]),
-      ...g.members.add.map((m) => ['+', who(m), m.reason]),
-    ];
-    const width = Math.max(0, ...rows.map((r) => r[1].length));
-    for (const [sign, name, reason] of rows) lines.push(`    ${sign} ${name.padEnd(width)}  ${reason}`);
     const more = g.adds - g.members.add.length + (g.removes - g.members.remove.length);
-    if (more > 0)
-      lines.push(`    … and ${more} more (gcsync plan --json lists the ones shown; the stored plan has all)`);
+    if (more > 0) lines.push(paint('dim', `    … and ${more} more (gcsync plan --full lists every member)`));
     blocks.push(lines.join('\n'));
   }
   return blocks.join('\n');
+}
+
+/** `~ Support Team: +2 -1`: a changed group's line above its members. */
+export function formatGroupChangeHeader(
+  g: { groupName: string; groupId: string; adds: number; removes: number },
+  paint: Paint = plain,
+): string {
+  const counts = [g.adds ? paint('green', `+${g.adds}`) : '', g.removes ? paint('red', `-${g.removes}`) : ''];
+  return `${paint('yellow', '~')} ${g.groupName || g.groupId}: ${counts.filter(Boolean).join(' ')}`;
+}
+
+/** One indented line per member (`+`/`-`, who, why), the names padded to one column. */
+export function formatMemberLines(
+  members: readonly (PlannedMember & { op: 'add' | 'remove' })[],
+  paint: Paint = plain,
+): string[] {
+  const rows = members.map((m) => [m.op === 'add' ? '+' : '-', who(m), m.reason] as const);
+  const width = Math.max(0, ...rows.map((r) => r[1].length));
+  return rows.map(
+    ([sign, name, reason]) =>
+      `    ${paint(sign === '+' ? 'green' : 'red', `${sign} ${name.padEnd(width)}`)}  ${reason}`,
+  );
 }
 
 /**
@@ -115,15 +138,17 @@ export function formatGate(status: Pick<RunStatus, 'approvalRequired' | 'approva
   return lines.join('\n');
 }
 
-function who(m: { id: string; name?: string; email?: string }): string {
+function who(m: { id: string; name?: string; email?: string; username?: string }): string {
   const name = m.name ?? m.id;
-  return m.email ? `${name} <${m.email}>` : name === m.id ? m.id : `${name} (${m.id})`;
+  const contact = m.email ?? m.username;
+  return contact ? `${name} <${contact}>` : name === m.id ? m.id : `${name} (${m.id})`;
 }
 
 /** The totals sentence under the diff. */
 export function formatPlanTotals(t: PlanDiffTotals): string {
   const groups = plural(t.groups, 'group');
-  if (t.groupsChanged === 0) return `${groups}, no changes: ${t.unchanged} members already match the rules.`;
+  if (t.groupsChanged === 0)
+    return `${groups}, no changes: ${plural(t.unchanged, 'member')} already ${t.unchanged === 1 ? 'matches' : 'match'} the rules.`;
   // `+0 to add` / `-0 to remove` read as noise (and `-0` as a negative zero): name only what happens.
   const changes = [t.adds ? `+${t.adds} to add` : '', t.removes ? `-${t.removes} to remove` : ''].filter(Boolean);
   return `${groups}, ${t.groupsChanged} to change: ${changes.join(', ')}, ${t.unchanged} unchanged.`;

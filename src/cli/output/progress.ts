@@ -6,6 +6,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { RunPhase, RunStatus } from '../../../workflows/messages';
 import { formatApprovalHelp, type ApprovalHelpContext } from './approval-help';
 import { plural } from './plural';
+import { minusCount, plusCount } from './signed';
 
 // The result printed after the run says how it ended; a phase line would repeat it.
 const FINAL_PHASES: ReadonlySet<RunPhase> = new Set([
@@ -31,10 +32,12 @@ export function phaseLine(status: RunStatus): string {
     case 'planning':
       return 'Computing the plan…';
     case 'applying':
-      return t ? `Applying: ${plural(t.groupsChanged, 'group')} to change, +${t.adds} -${t.removes}` : 'Applying…';
+      return t
+        ? `Applying: ${plural(t.groupsChanged, 'group')} to change, ${plusCount(t.adds)} ${minusCount(t.removes)}`
+        : 'Applying…';
     case 'awaiting-approval':
       return t
-        ? `Plan ready: ${t.groupsChanged} of ${plural(t.groups, 'group')} to change, +${t.adds} -${t.removes}`
+        ? `Plan ready: ${t.groupsChanged} of ${plural(t.groups, 'group')} to change, ${plusCount(t.adds)} ${minusCount(t.removes)}`
         : 'Plan ready';
     default:
       return `Phase: ${status.phase}`;

@@ -2,6 +2,7 @@
 import type { IdpOutOfSyncGroup, ReconcileResult, RunStatus } from '../../../workflows/messages';
 import type { RunDescription, RunSummary } from '../../client/reconciliation-client';
 import { plural } from './plural';
+import { minusCount, plusCount } from './signed';
 import { formatFields, formatTable } from './table';
 
 /** One line: what the run did. */
@@ -10,7 +11,7 @@ export function formatResultLine(result: ReconcileResult): string {
   const failed = t.failedGroups ? `, ${plural(t.failedGroups, 'group')} failed` : '';
   const error = result.error ? ` — ${result.error}` : '';
   const idp = result.idpOutOfSync?.length ? `, IdP out of sync for ${plural(result.idpOutOfSync.length, 'group')}` : '';
-  return `${result.status}: +${t.added} added, -${t.removed} removed across ${plural(t.groups, 'group')}${failed}${idp}${error}`;
+  return `${result.status}: ${plusCount(t.added)} added, ${minusCount(t.removed)} removed across ${plural(t.groups, 'group')}${failed}${idp}${error}`;
 }
 
 // Long enough for the HTTP status and the start of the peer's detail; the full text is in --json and the audit log.
@@ -50,8 +51,8 @@ export function formatResult(result: ReconcileResult): string {
   const rows = result.groups.map((g) => [
     g.failed ? '!' : ' ',
     g.groupName || g.groupId,
-    `+${g.added}`,
-    `-${g.removed}`,
+    plusCount(g.added),
+    minusCount(g.removed),
     g.scim ?? '',
     g.error ?? '',
   ]);
@@ -104,7 +105,7 @@ export function formatRunList(runs: RunSummary[]): string {
 function formatPlanLine(s: RunStatus): string | undefined {
   if (!s.totals) return undefined;
   const t = s.totals;
-  return `digest ${s.planDigest ?? '?'}, ${plural(t.groups, 'group')}, ${t.groupsChanged} to change, +${t.adds} -${t.removes}`;
+  return `digest ${s.planDigest ?? '?'}, ${plural(t.groups, 'group')}, ${t.groupsChanged} to change, ${plusCount(t.adds)} ${minusCount(t.removes)}`;
 }
 
 function formatApprovalLine(s: RunStatus): string | undefined {
@@ -124,5 +125,5 @@ function formatRefused(s: RunStatus): string {
 
 function formatProgress(s: RunStatus): string {
   const p = s.progress;
-  return `${p.groupsDone}/${p.groupsTotal} groups, +${p.added} -${p.removed}, ${p.failedGroups} failed`;
+  return `${p.groupsDone}/${plural(p.groupsTotal, 'group')}, ${plusCount(p.added)} ${minusCount(p.removed)}, ${p.failedGroups} failed`;
 }

@@ -3,10 +3,12 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { Response } from 'express';
 import { approve, DecisionRefusedError, describeRun, reject } from '../../client/reconciliation-client';
+import type { BlobStore } from '../../store/blob-store';
 import { DEFAULT_TOKEN_NAME } from '../auth';
 import { HttpError } from '../http-error';
 import { approveRequestSchema, rejectRequestSchema } from '../request-schemas';
 import { parseBody } from '../validate';
+import { planHandler } from './plan';
 import { statusUrl } from './status-url';
 
 /** Longest workflow id accepted in a URL (Temporal's default limit on ids is 1000 bytes). */
@@ -22,7 +24,7 @@ export function checkRunIdParam(_req: unknown, _res: unknown, next: (err?: unkno
   next();
 }
 
-export function reconciliationRoutes(client: Client): Router {
+export function reconciliationRoutes(client: Client, planStore?: BlobStore): Router {
   const router = Router();
 
   router.param('id', checkRunIdParam);
@@ -30,6 +32,8 @@ export function reconciliationRoutes(client: Client): Router {
   router.get('/reconciliations/:id', async (req, res) => {
     res.json(await describeRun(client, req.params.id));
   });
+
+  router.get('/reconciliations/:id/plan', planHandler(client, planStore));
 
   // Decisions are Updates: the run checks them (awaiting approval? this digest? someone named?) and answers before
   // the response is sent, so 200 means the run took the decision and 409 says why it did not.
