@@ -108,6 +108,6 @@ it('a second revert has nothing left to undo', async () => {
 it('an unknown run is refused: exit 1, the reason printed', async () => {
   const res = await gcsync('revert', 'gcsync-apply-nope');
   expect(res.code).toBe(1);
-  expect(res.stdout).toContain('aborted: +0 added, -0 removed');
+  expect(res.stdout).toContain('aborted: 0 added, 0 removed');
   expect(res.stdout).toContain('no run of workflow gcsync-apply-nope is in the audit log: nothing to revert');
 });
