@@ -10,7 +10,7 @@
  * behind except through the helpers below.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { approve } from '../../src/client/reconciliation-client';
+import { approve, resultOf } from '../../src/client/reconciliation-client';
 import type { RunningEmulator } from '../../src/emulator';
 import type { reconcileGroups } from '../../workflows';
 import {
@@ -83,7 +83,7 @@ async function runTo(
   input: Parameters<Reconciler['start']>[0],
 ): Promise<WorkflowHandle<typeof reconcileGroups>> {
   const handle = await ctx.rec.start(input, ctx.workflowId);
-  expectStatus(await handle.result(), want, name);
+  expectStatus(await resultOf(handle), want, name);
   return handle;
 }
 
