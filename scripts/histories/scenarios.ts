@@ -256,4 +256,42 @@ export const SCENARIOS: readonly Scenario[] = [
       }
     },
   },
+  {
+    name: 'revert-completed',
+    description: 'gcsync revert: an applied run (not recorded) is undone through the same plan, gate and apply path',
+    reconciler: 'plain',
+    run: async (ctx) => {
+      addOutsider(ctx.rec.emulator);
+      const applied = await ctx.rec.start({ mode: 'apply', rules: rulesFor(ctx.rec.emulator) });
+      expectStatus(await resultOf(applied), 'completed', 'revert-completed (the run to revert)');
+      const handle = await runTo(ctx, 'revert-completed', 'completed', {
+        mode: 'apply',
+        revertOf: { workflowId: applied.workflowId },
+        overrides: { requireApproval: 'never' },
+      });
+      return handle;
+    },
+  },
+  {
+    name: 'cancelled-awaiting-approval',
+    description: 'a run waiting for approval is cancelled: audited run.finished (cancelled) and ends CANCELLED',
+    reconciler: 'plain',
+    run: async (ctx) => {
+      addOutsider(ctx.rec.emulator);
+      const handle = await ctx.rec.start(
+        { mode: 'apply', rules: rulesFor(ctx.rec.emulator, { policy: gatedPolicy('1h') }) },
+        ctx.workflowId,
+      );
+      await awaitingApproval(handle);
+      await handle.cancel();
+      const described = await waitFor(
+        () => handle.describe(),
+        (d) => d.status.name !== 'RUNNING',
+      );
+      if (described.status.name !== 'CANCELLED') {
+        throw new Error(`cancelled-awaiting-approval: run ended ${described.status.name}, not CANCELLED`);
+      }
+      return handle;
+    },
+  },
 ];
