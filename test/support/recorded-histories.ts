@@ -48,12 +48,16 @@ export interface RecordedHistory {
   history: History;
 }
 
-/** Recording folder names, oldest first (names start with the recording date); skips unfinished `.`-folders. */
+/**
+ * Recording folder names, oldest first by the manifest's `recordedAt` (folder names carry only the day and a commit,
+ * so two recordings of one day do not sort by name); skips unfinished `.`-folders.
+ */
 export function recordingFolders(root = HISTORIES_ROOT): string[] {
   return readdirSync(root, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-    .map((d) => d.name)
-    .sort();
+    .map((d) => ({ name: d.name, at: readManifest(d.name, root).recordedAt }))
+    .sort((a, b) => a.at.localeCompare(b.at) || a.name.localeCompare(b.name))
+    .map((d) => d.name);
 }
 
 /** Reads one recording's manifest. */
