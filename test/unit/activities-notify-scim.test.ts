@@ -189,7 +189,7 @@ describe('notifyScim cancellation', () => {
     const { peer, audit, scimOutbox, notifyScim, input } = await setUp(['a', 'b', 'c'], ['x', 'y']);
     const { env, beats } = attempt();
     peer.script.set(2, 'cancel-while-in-flight');
-    peer.onInFlight = () => env.cancel('HEARTBEAT_TIMEOUT');
+    peer.onInFlight = () => env.cancel('TIMED_OUT');
     await expect(env.run(notifyScim, input)).rejects.toBeDefined();
     expect(peer.requests).toBe(2);
     expect(beats).toEqual([{ requests: 1, members: 2 }]);
