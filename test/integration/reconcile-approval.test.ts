@@ -1,16 +1,17 @@
 /**
  * Issue 3, approval gate: an over-threshold plan waits and says so in `status`; an approval naming another
  * digest is refused; approve → applied; reject → nothing written; timeout → expired. Each decision is audited
- * with who and when.
+ * with who and when. Every test starts from the seeded org (`resetOrg`) and looks only at its own runs, so any test
+ * can run alone (`-t`) or in any order.
  */
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { approveSignal, rejectSignal, statusQuery } from '../../workflows/messages';
 import { approve, DecisionRefusedError, reject } from '../../src/client/reconciliation-client';
 import { expectedMembers, rulesFor } from '../support/org-rules';
-import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
+import { waitFor, type Reconciler } from '../support/reconciler';
+import { resetOrg, useReconcilerStack } from '../support/reconciler-stack';
 import { Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/worker/worker';
-import { bundleWorkflowsOnce, startTestTemporal, type TestTemporal } from '../support/temporal';
+import { bundleWorkflowsOnce, type TestTemporal } from '../support/temporal';
 
 let temporal: TestTemporal;
 let rec: Reconciler;
@@ -18,14 +19,10 @@ let rec: Reconciler;
 const policy = (timeout: string) =>
   ['requireApproval: auto', 'maxRemovals: 0', 'maxRemovalRatio: 1', `approvalTimeout: ${timeout}`].join('\n  ');
 
-beforeAll(async () => {
-  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  rec = await startReconciler(temporal, { emulator: { users: 200, groups: 4, seed: 5 } });
-});
-afterAll(async () => {
-  await rec?.stop();
-  await temporal?.stop();
-});
+const stack = useReconcilerStack({ emulator: { users: 200, groups: 4, seed: 5 } });
+beforeAll(() => ({ temporal, rec } = stack()));
+// The seeded org has members to remove in every ruled group: each test's plan needs approval.
+beforeEach(() => resetOrg(rec));
 
 function writes(): number {
   const counts = rec.emulator.state.callsReport().counts;
@@ -41,7 +38,6 @@ async function awaitingApproval(workflowId: string) {
 }
 
 it('rejects: nothing is written and the rejection is audited with who and why', async () => {
-  rec.emulator.state.resetCalls();
   const handle = await rec.start({
     mode: 'apply',
     rules: rulesFor(rec.emulator, { policy: policy('1h') }),
@@ -65,7 +61,6 @@ it('rejects: nothing is written and the rejection is audited with who and why', 
 });
 
 it('expires without writing when nobody decides in time', async () => {
-  rec.emulator.state.resetCalls();
   const handle = await rec.start({
     mode: 'apply',
     rules: rulesFor(rec.emulator, { policy: policy('2s') }),
@@ -78,7 +73,6 @@ it('expires without writing when nobody decides in time', async () => {
 });
 
 it('refuses an approval for another digest, then applies the approved plan', async () => {
-  rec.emulator.state.resetCalls();
   const handle = await rec.start({
     mode: 'apply',
     rules: rulesFor(rec.emulator, { policy: policy('1h') }),
@@ -119,7 +113,6 @@ it('answers approvals sent as Updates at once: refused with the reason, or accep
   const [groupId, want] = [...expectedMembers(rec.emulator)][0];
   const outsider = rec.emulator.state.listUsers().find((u) => !want.includes(u.id))!.id;
   rec.emulator.state.applyFaults({ concurrentEdit: { groupId, addUserIds: [outsider] } });
-  rec.emulator.state.resetCalls();
   const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator, { policy: policy('1h') }) });
   const status = await awaitingApproval(handle.workflowId);
   const refusal = (p: Promise<unknown>) =>
@@ -157,14 +150,27 @@ it('answers approvals sent as Updates at once: refused with the reason, or accep
   expect(DecisionRefusedError).toBeDefined();
 });
 
-it('replays the recorded histories deterministically (signals, timers, children and all)', async () => {
+it('replays its runs deterministically (signals, timers, children and all)', async () => {
+  // Its own runs, at once: one refused then approved by signal (apply children), one left to expire (a timer).
+  const approved = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator, { policy: policy('1h') }) });
+  const expiring = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator, { policy: policy('1s') }) });
+  const status = await awaitingApproval(approved.workflowId);
+  // The expiring run must have planned before the approved one writes, or it would find nothing to change.
+  await waitFor(
+    () => expiring.query(statusQuery),
+    (s) => s.phase === 'awaiting-approval' || s.phase === 'expired',
+  );
+  await approved.signal(approveSignal, { by: 'mallory', planDigest: '0'.repeat(64) });
+  await approved.signal(approveSignal, { by: 'dave@example.com', planDigest: status.planDigest! });
+  expect((await approved.result()).status).toBe('completed');
+  expect((await expiring.result()).status).toBe('expired');
+
   const bundle = await bundleWorkflowsOnce(WORKFLOWS_PATH);
-  let replayed = 0;
-  for await (const execution of temporal.client.workflow.list({ query: 'ExecutionStatus != "Running"' })) {
-    const history = await temporal.client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+  // Four groups fit in one apply child. Closed runs are fetched by id (no visibility query, which may lag).
+  const ids = [approved.workflowId, `${approved.workflowId}/apply-1`, expiring.workflowId];
+  for (const id of ids) {
+    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
     // Throws DeterminismViolationError if today's workflow code would not produce the recorded history.
-    await Worker.runReplayHistory({ workflowBundle: bundle }, history, execution.workflowId);
-    replayed += 1;
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, id);
   }
-  expect(replayed).toBeGreaterThanOrEqual(4); // parents (rejected, expired, applied) and the apply children
 });
