@@ -10,6 +10,9 @@
  * time, so the approval timeout is made short through the run's input (`overrides.approvalTimeout: '1s'`), which the
  * mocked `prepareRun` turns into the policy's `approvalTimeoutMs` as the real one does.
  *
+ * An aborted run ends as a failed workflow (`RunAborted`) carrying its result; `resultOf` (the typed client) reads
+ * it back, as the CLI does.
+ *
  * One server and one workflow bundle for the file; each test runs its own Worker (its own task queue and mocks)
  * with `runUntil`, so no test sees another's workers or leftovers.
  */
@@ -30,6 +33,7 @@ import {
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../src/worker/worker';
 import { FAILURE_TYPES } from '../../src/core/failure-types';
+import { resultOf } from '../../src/client/reconciliation-client';
 import { currentAttempt, MOCK_PLAN_DIGEST, mockActivities, type MockActivities } from '../support/mock-activities';
 import { waitFor } from '../support/reconciler';
 import { bundleWorkflowsOnce, startTestTemporal, type TestTemporal } from '../support/temporal';
@@ -156,7 +160,7 @@ describe('reconcileGroups (mocked activities)', () => {
         },
       },
     });
-    const result = await withWorker(mocks, async (tq) => (await startRun(tq, apply())).result());
+    const result = await withWorker(mocks, async (tq) => resultOf(await startRun(tq, apply())));
     expect(result).toMatchObject({ status: 'aborted', error: 'Genesys login failed for client abc: invalid_client' });
     expect(mocks.calls.snapshotUsers).toHaveLength(0);
     expect(mocks.calls.applyGroup).toHaveLength(0);
@@ -168,7 +172,7 @@ describe('reconcileGroups (mocked activities)', () => {
     const mocks = mockActivities({
       override: { prepareRun: async () => ({ ok: false, kind: 'cycle', message: 'nesting cycle: A → B → A' }) },
     });
-    const result = await withWorker(mocks, async (tq) => (await startRun(tq, apply())).result());
+    const result = await withWorker(mocks, async (tq) => resultOf(await startRun(tq, apply())));
     expect(result).toMatchObject({ status: 'aborted', error: 'nesting cycle: A → B → A' });
     expect(mocks.audit.find((e) => e.type === 'run.aborted')).toMatchObject({ reason: 'cycle' });
     expect(mocks.calls.snapshotUsers).toHaveLength(0);
@@ -186,7 +190,7 @@ describe('reconcileGroups (mocked activities)', () => {
         },
       },
     });
-    const result = await withWorker(mocks, async (tq) => (await startRun(tq, apply())).result());
+    const result = await withWorker(mocks, async (tq) => resultOf(await startRun(tq, apply())));
     expect(result).toMatchObject({ status: 'aborted', error: 'users listing did not add up after 3 rounds' });
     expect(mocks.calls.snapshotUsers).toHaveLength(1); // non-retryable: one attempt
     expect(mocks.calls.computePlan).toHaveLength(0);
@@ -218,7 +222,7 @@ describe('reconcileGroups (mocked activities)', () => {
     ]);
   });
 
-  it('a failed apply child fails the run (ChildWorkflowFailure): no completion is recorded', async () => {
+  it('a failed apply child fails the run (ChildWorkflowFailure), audited as failed; no completion is recorded', async () => {
     const mocks = mockActivities({
       override: {
         loadChangedGroups: async () => {
@@ -238,7 +242,8 @@ describe('reconcileGroups (mocked activities)', () => {
     expect((child as ChildWorkflowFailure).execution.workflowId).toMatch(/\/apply-1$/);
     expect(mocks.calls.applyGroup).toHaveLength(0);
     expect(mocks.calls.recordCompletedRun).toHaveLength(0);
-    expect(auditTypes(mocks)).not.toContain('run.finished');
+    // The run's ending is still audited, as failed, with the child's reason.
+    expect(mocks.audit.at(-1)).toMatchObject({ type: 'run.finished', status: 'failed', error: 'plan ref missing' });
   });
 });
 

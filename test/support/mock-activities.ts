@@ -110,6 +110,10 @@ export function mockActivities(scenario: MockScenario = {}): MockActivities {
     notifyScim: async () => ({ status: 'notified', requests: 1, ops: 2 }),
     deliverScimOutbox: async () => ({ delivered: [], pending: [] }),
     listScimOutbox: async () => [],
+    notifyRun: async () => ({ status: 'off' }),
+    // Only runs started by a schedule call these; the scripted runs are started directly.
+    checkScheduledOverlap: async () => notScripted('checkScheduledOverlap'),
+    resolveScheduledOverlap: async () => notScripted('resolveScheduledOverlap'),
     recordAudit: async (events: AuditEventInput[]) => {
       audit.push(...events);
       return { appended: events.length, skipped: 0 };
@@ -127,6 +131,10 @@ export function mockActivities(scenario: MockScenario = {}): MockActivities {
     ]),
   ) as unknown as Activities;
   return { activities: recorded, calls, audit, changed };
+}
+
+function notScripted(name: string): never {
+  throw new Error(`mockActivities: ${name} is not scripted (pass it in scenario.override)`);
 }
 
 /** The attempt number of the running activity (1 on the first attempt). */
