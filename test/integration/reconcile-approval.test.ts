@@ -1,8 +1,9 @@
 /**
  * Issue 3, approval gate: an over-threshold plan waits and says so in `status`; an approval naming another
  * digest is refused; approve → applied; reject → nothing written; timeout → expired. Each decision is audited
- * with who and when. Every test starts from the seeded org (`resetOrg`) and looks only at its own runs, so any test
- * can run alone (`-t`) or in any order.
+ * with who and when. Each test replays its own runs' histories on today's code (no test replays another's). Every
+ * test starts from the seeded org (`resetOrg`) and looks only at its own runs, so any test can run alone (`-t`) or
+ * in any order.
  */
 import { approveSignal, rejectSignal, statusQuery } from '../../workflows/messages';
 import { approve, DecisionRefusedError, reject } from '../../src/client/reconciliation-client';
@@ -37,6 +38,19 @@ async function awaitingApproval(workflowId: string) {
   );
 }
 
+/**
+ * Replays the closed run `workflowId` (and its apply child, when it applied) on today's workflow code: throws
+ * DeterminismViolationError if the code would not produce the recorded history (signals, Updates, timers, children).
+ */
+async function expectReplays(workflowId: string, opts: { child?: boolean } = {}): Promise<void> {
+  const bundle = await bundleWorkflowsOnce(WORKFLOWS_PATH);
+  // Four groups fit in one apply child. Closed runs are fetched by id (no visibility query, which may lag).
+  for (const id of opts.child ? [workflowId, `${workflowId}/apply-1`] : [workflowId]) {
+    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: bundle }, history, id);
+  }
+}
+
 it('rejects: nothing is written and the rejection is audited with who and why', async () => {
   const handle = await rec.start({
     mode: 'apply',
@@ -47,6 +61,7 @@ it('rejects: nothing is written and the rejection is audited with who and why', 
   expect(status.approvalReasons.join(' ')).toMatch(/remov/);
   await handle.signal(rejectSignal, { by: 'carol@example.com', reason: 'not during the sale' });
   const result = await handle.result();
+  await expectReplays(handle.workflowId);
   expect(result.status).toBe('rejected');
   expect(writes()).toBe(0);
   const rejected = (await rec.auditEntries()).find(
@@ -66,6 +81,7 @@ it('expires without writing when nobody decides in time', async () => {
     rules: rulesFor(rec.emulator, { policy: policy('2s') }),
   });
   const result = await handle.result();
+  await expectReplays(handle.workflowId);
   expect(result.status).toBe('expired');
   expect(writes()).toBe(0);
   const entries = (await rec.auditEntries()).filter((e) => e.workflowId === handle.workflowId);
@@ -92,6 +108,7 @@ it('refuses an approval for another digest, then applies the approved plan', asy
 
   await handle.signal(approveSignal, { by: 'dave@example.com', planDigest: status.planDigest!, comment: 'checked' });
   const result = await handle.result();
+  await expectReplays(handle.workflowId, { child: true });
   expect(result.status).toBe('completed');
   for (const [groupId, want] of expectedMembers(rec.emulator)) {
     expect(rec.emulator.state.groupMembers(groupId).slice().sort()).toEqual(want);
@@ -143,34 +160,10 @@ it('answers approvals sent as Updates at once: refused with the reason, or accep
     /^DecisionRefusedError: the run is not awaiting approval/,
   );
   expect((await handle.result()).status).toBe('completed');
+  await expectReplays(handle.workflowId, { child: true });
   const granted = (await rec.auditEntries()).find(
     (e) => e.type === 'approval.granted' && e.workflowId === handle.workflowId,
   );
   expect(granted).toMatchObject({ actor: 'erin@example.com', via: 'cli', osUser: 'erin' });
   expect(DecisionRefusedError).toBeDefined();
-});
-
-it('replays its runs deterministically (signals, timers, children and all)', async () => {
-  // Its own runs, at once: one refused then approved by signal (apply children), one left to expire (a timer).
-  const approved = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator, { policy: policy('1h') }) });
-  const expiring = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator, { policy: policy('1s') }) });
-  const status = await awaitingApproval(approved.workflowId);
-  // The expiring run must have planned before the approved one writes, or it would find nothing to change.
-  await waitFor(
-    () => expiring.query(statusQuery),
-    (s) => s.phase === 'awaiting-approval' || s.phase === 'expired',
-  );
-  await approved.signal(approveSignal, { by: 'mallory', planDigest: '0'.repeat(64) });
-  await approved.signal(approveSignal, { by: 'dave@example.com', planDigest: status.planDigest! });
-  expect((await approved.result()).status).toBe('completed');
-  expect((await expiring.result()).status).toBe('expired');
-
-  const bundle = await bundleWorkflowsOnce(WORKFLOWS_PATH);
-  // Four groups fit in one apply child. Closed runs are fetched by id (no visibility query, which may lag).
-  const ids = [approved.workflowId, `${approved.workflowId}/apply-1`, expiring.workflowId];
-  for (const id of ids) {
-    const history = await temporal.client.workflow.getHandle(id).fetchHistory();
-    // Throws DeterminismViolationError if today's workflow code would not produce the recorded history.
-    await Worker.runReplayHistory({ workflowBundle: bundle }, history, id);
-  }
 });
