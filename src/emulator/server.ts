@@ -116,12 +116,17 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
   const search = q === -1 ? '' : url.slice(q + 1);
   const ctx: ResponseContext = { correlationId: randomUUID(), rate: state.limiter.peek(undefined) };
   if (path.startsWith('/__emulator/')) return handleControlRequest(state, req, res, ctx, path, search);
-  const latency = state.faults.latencyMs;
-  if (latency > 0) await delay(latency);
-  if (path === TOKEN_PATH) return handleToken(state, req, res, ctx);
-  if (path.startsWith('/api/v2/')) return handleApi(state, req, res, ctx, path, search);
-  state.calls.count(`${req.method ?? 'GET'} (unmatched)`, 404);
-  sendError(res, ctx, notFound());
+  state.requestsInFlight += 1;
+  try {
+    const latency = state.faults.latencyMs;
+    if (latency > 0) await delay(latency);
+    if (path === TOKEN_PATH) return await handleToken(state, req, res, ctx);
+    if (path.startsWith('/api/v2/')) return await handleApi(state, req, res, ctx, path, search);
+    state.calls.count(`${req.method ?? 'GET'} (unmatched)`, 404);
+    sendError(res, ctx, notFound());
+  } finally {
+    state.requestsInFlight -= 1;
+  }
 }
 
 /** Creates (but does not start) the HTTP server for `state`. */

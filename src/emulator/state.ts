@@ -63,6 +63,11 @@ export class EmulatorState {
   readonly tokens: TokenStore;
   readonly limiter: FixedWindowLimiter;
   readonly calls = new CallLog();
+  /**
+   * OAuth and API requests received and not answered yet (the latency fault holds them). Tests wait for 0 after
+   * killing a client, so a request it left in flight is counted before they read the call log.
+   */
+  requestsInFlight = 0;
   private shape: OrgShape;
   private dir: Directory;
   private faultState: FaultState;

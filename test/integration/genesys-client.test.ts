@@ -253,10 +253,12 @@ describe('throttling against the emulator', () => {
 
   it('ends a throttled wait when the caller is cancelled', async () => {
     const controller = new AbortController();
-    const genesys = await createGenesysClient(configFor(emu.url), { waitHooks: { signal: () => controller.signal } });
-    emu.state.applyFaults({ rateLimitBurst: { count: 1, retryAfterSeconds: 30 } });
     const reason = new Error('activity cancelled');
-    setTimeout(() => controller.abort(reason), 300);
+    // Cancelled once the client is waiting out the 429 (its wait hook runs), not after a guessed delay.
+    const genesys = await createGenesysClient(configFor(emu.url), {
+      waitHooks: { signal: () => controller.signal, onWait: () => controller.abort(reason) },
+    });
+    emu.state.applyFaults({ rateLimitBurst: { count: 1, retryAfterSeconds: 30 } });
     const started = Date.now();
     await expect(genesys.call((api) => api.users.getUsers({ pageSize: 1 }))).rejects.toBe(reason);
     expect(Date.now() - started).toBeLessThan(5_000);

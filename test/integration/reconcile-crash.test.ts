@@ -24,6 +24,11 @@ import { bundleWorkflowsOnce, startTestTemporal, type TestTemporal } from '../su
 
 const USERS_ROUTE = 'GET /api/v2/users';
 const HEARTBEAT_TIMEOUT = '2s';
+/**
+ * Bound on waiting for the requests a killed worker left in flight to be answered: normally one emulator latency;
+ * generous because a starved test process on a loaded 2-core machine may not run for seconds.
+ */
+const IN_FLIGHT_TIMEOUT_MS = 60_000;
 
 let temporal: TestTemporal;
 let dir: string;
@@ -186,7 +191,12 @@ describe('a worker killed mid-snapshot', () => {
     // after the first throttled one (heartbeats reach the server at most every 80 % of the 2 s heartbeat timeout).
     await until(usersCalls, (n) => n >= (pageCount * 2) / 3, 60_000);
     await first.kill();
-    await sleep(LATENCY_MS + 300); // a request in flight at the kill still reaches the emulator's counters
+    // A request in flight at the kill still reaches the emulator's counters: read them once it is answered.
+    await until(
+      () => state.requestsInFlight,
+      (n) => n === 0,
+      IN_FLIGHT_TIMEOUT_MS,
+    );
     const callsAtKill = usersCalls();
     expect(callsAtKill).toBeLessThan(pageCount);
     const cursor = await pendingHeartbeat<{ nextPage: number; count: number }>(handle, 'snapshotUsers');
@@ -268,7 +278,9 @@ describe('a worker killed mid-apply', () => {
 
     await until(apiWrites, (n) => n >= 4, 90_000);
     await first.kill();
-    await sleep(LATENCY_MS + 300); // a write in flight at the kill still lands: the retry must notice it
+    // No wait here: a write still in flight at the kill may land after this reading, which only makes the figure
+    // low; the assertions below need the second worker to write more than this, which it does either way. (Waiting
+    // for the emulator to have no request in flight sometimes never ended here: one request stayed open.)
     const writesAtKill = apiWrites();
     const auditAtKill = (await rec.auditEntries()).filter(
       (e) => e.workflowId === handle.workflowId && e.type === 'membership.change',
@@ -361,8 +373,11 @@ describe('a 429 storm with repeated worker kills', () => {
     state.applyFaults({ rateLimitBurst: { count: 400, retryAfterSeconds: 1, pathPrefix: '/api/v2/groups/' } });
     let worker = await spawnWorker(rec, taskQueue);
     const handle = await startRun(rec, taskQueue, { concurrency: 3, activityHeartbeatTimeout: '5s' });
+    // Each kill lands mid-storm: after 25 more 429s (the run cannot finish before all 400 are spent).
+    const throttledSoFar = () => state.callsReport().rateLimited?.total ?? 0;
     for (let kill = 0; kill < 3; kill++) {
-      await sleep(4_000);
+      const spent = throttledSoFar();
+      await until(throttledSoFar, (n) => n >= spent + 25, 120_000);
       await worker.kill();
       worker = await spawnWorker(rec, taskQueue);
     }
@@ -400,7 +415,11 @@ describe('a worker killed mid-apply at 20,000 users and 200 groups', () => {
 
     await until(apiWrites, (n) => n >= 40, 180_000);
     await first.kill();
-    await sleep(300);
+    await until(
+      () => state.requestsInFlight,
+      (n) => n === 0,
+      IN_FLIGHT_TIMEOUT_MS,
+    );
     const writesAtKill = apiWrites();
     const second = await spawnWorker(rec, taskQueue);
     const result = await handle.result();

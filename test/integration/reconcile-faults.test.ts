@@ -1,25 +1,18 @@
 /**
  * Issue 3, faults: concurrent edits (409) and 429 bursts still converge, with retry delays that honour
  * `Retry-After` (asserted from the emulator's write-log timestamps); a group answering 403 fails alone; a nesting
- * cycle or an unknown group aborts with a precise message, an audit entry and zero writes.
+ * cycle or an unknown group aborts with a precise message, an audit entry and zero writes. Every test starts from
+ * the seeded org (`resetOrg`) and sets up the drift it needs, so any test can run alone or in any order.
  */
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { resultOf } from '../../src/client/reconciliation-client';
-import { expectedMembers, ruledGroups, rulesFor } from '../support/org-rules';
-import { startReconciler, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { convergeOrg, expectedMembers, ruledGroups, rulesFor } from '../support/org-rules';
+import type { Reconciler } from '../support/reconciler';
+import { resetOrg, useReconcilerStack } from '../support/reconciler-stack';
 
-let temporal: TestTemporal;
 let rec: Reconciler;
-
-beforeAll(async () => {
-  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  rec = await startReconciler(temporal, { emulator: { users: 250, groups: 5, seed: 21 } });
-});
-afterAll(async () => {
-  await rec?.stop();
-  await temporal?.stop();
-});
+const stack = useReconcilerStack({ emulator: { users: 250, groups: 5, seed: 21 } });
+beforeAll(() => ({ rec } = stack()));
+beforeEach(() => resetOrg(rec));
 
 function memberWrites(): number {
   const counts = rec.emulator.state.callsReport().counts;
@@ -65,7 +58,8 @@ it('converges through concurrent edits (409) and 429 bursts, waiting as long as 
 
 it('fails a group that answers 403 alone, audits it, and applies the others', async () => {
   const state = rec.emulator.state;
-  // Drift two groups again, then forbid writes to one of them.
+  // An org with nothing to do but two groups that drifted by one member each; writes to one of them are forbidden.
+  convergeOrg(rec.emulator);
   const [forbidden, other] = ruledGroups(rec.emulator);
   const outsiders = state
     .listUsers()

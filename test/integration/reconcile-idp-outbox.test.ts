@@ -4,23 +4,15 @@
  * Genesys — delivers the pending notification and reports the IdP in sync again. A rejection (400) is not retried,
  * so the outage outlasts every retry at once; `scim-outbox-activities.test.ts` covers outages that exhaust them.
  */
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { expectedMembers, ruledGroups, rulesFor } from '../support/org-rules';
-import { startReconciler, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import type { Reconciler } from '../support/reconciler';
+import { useReconcilerStack } from '../support/reconciler-stack';
 
 const IDP_GROUP = 'idp-support';
-let temporal: TestTemporal;
 let rec: Reconciler;
 
-beforeAll(async () => {
-  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  rec = await startReconciler(temporal, { emulator: { users: 300, groups: 2, seed: 5 }, scim: true });
-});
-afterAll(async () => {
-  await rec?.stop();
-  await temporal?.stop();
-});
+const stack = useReconcilerStack({ emulator: { users: 300, groups: 2, seed: 5 }, scim: true });
+beforeAll(() => ({ rec } = stack()));
 
 it('reports the IdP out of sync after a refused notification, and the next run with no Genesys change delivers it', async () => {
   const [group] = ruledGroups(rec.emulator);

@@ -16,22 +16,17 @@ import {
 } from '../../src/client/reconciliation-client';
 import { approveSignal, statusQuery } from '../../workflows/messages';
 import { RUN_ABORTED_FAILURE } from '../../workflows/run-aborted';
-import { CUSTOM_SEARCH_ATTRIBUTES, PHASE_ATTRIBUTE } from '../../workflows/search-attributes';
+import { PHASE_ATTRIBUTE } from '../../workflows/search-attributes';
 import { rulesFor } from '../support/org-rules';
-import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { waitFor, type Reconciler } from '../support/reconciler';
+import { useReconcilerStack } from '../support/reconciler-stack';
+import type { TestTemporal } from '../support/temporal';
 
 let temporal: TestTemporal;
 let rec: Reconciler;
 
-beforeAll(async () => {
-  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  rec = await startReconciler(temporal, { emulator: { users: 200, groups: 4, seed: 5 } });
-});
-afterAll(async () => {
-  await rec?.stop();
-  await temporal?.stop();
-});
+const stack = useReconcilerStack({ emulator: { users: 200, groups: 4, seed: 5 } });
+beforeAll(() => ({ temporal, rec } = stack()));
 
 function writes(): number {
   const counts = rec.emulator.state.callsReport().counts;

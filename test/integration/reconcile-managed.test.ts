@@ -4,11 +4,9 @@
  */
 import { formatPlanMembers } from '../../src/cli/output/plan-diff';
 import { planQuery } from '../../workflows/messages';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import { startReconciler, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import type { Reconciler } from '../support/reconciler';
+import { useReconcilerStack } from '../support/reconciler-stack';
 
-let temporal: TestTemporal;
 let rec: Reconciler;
 const ids: Record<string, string> = {};
 let groupId: string;
@@ -28,9 +26,9 @@ const rules = (include: string) =>
 const members = () => rec.emulator.state.groupMembers(groupId).slice().sort();
 const named = (...names: string[]) => names.map((n) => ids[n]).sort();
 
-beforeAll(async () => {
-  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  rec = await startReconciler(temporal, { emulator: { users: 0, groups: 0 } });
+const stack = useReconcilerStack({ emulator: { users: 0, groups: 0 } });
+beforeAll(() => {
+  ({ rec } = stack());
   for (const [name, department] of [
     ['a1', 'A'],
     ['a2', 'A'],
@@ -44,10 +42,6 @@ beforeAll(async () => {
   }
   // Added by hand before gcsync ever ran: c1 and c2 (outside the rules) and a1 (inside them).
   groupId = rec.emulator.state.createGroup({ name: 'Managed Team', memberIds: named('a1', 'c1', 'c2') }).id;
-});
-afterAll(async () => {
-  await rec?.stop();
-  await temporal?.stop();
 });
 
 it('adds what the rules want and leaves hand-added members alone', async () => {

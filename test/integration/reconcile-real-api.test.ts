@@ -7,27 +7,19 @@
  */
 import type { AuditEntry } from '../../src/audit/entry';
 import { resultOf } from '../../src/client/reconciliation-client';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { statusQuery } from '../../workflows/messages';
 import { expectedMembers, rulesFor } from '../support/org-rules';
-import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { waitFor, type Reconciler } from '../support/reconciler';
+import { useReconcilerStack } from '../support/reconciler-stack';
 
 const PAGE = 100;
-let temporal: TestTemporal;
 let rec: Reconciler;
 
-beforeAll(async () => {
-  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  rec = await startReconciler(temporal, {
-    emulator: { users: 1_000, groups: 4, seed: 21 },
-    env: { GCSYNC_USERS_PAGE_SIZE: String(PAGE) },
-  });
+const stack = useReconcilerStack({
+  emulator: { users: 1_000, groups: 4, seed: 21 },
+  env: { GCSYNC_USERS_PAGE_SIZE: String(PAGE) },
 });
-afterAll(async () => {
-  await rec?.stop();
-  await temporal?.stop();
-});
+beforeAll(() => ({ rec } = stack()));
 
 const state = () => rec.emulator.state;
 const writes = (): number => {

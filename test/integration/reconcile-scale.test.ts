@@ -6,7 +6,6 @@
  * are measured. `bench/history-size.ts` records the same figures.
  */
 import type { ReconcileResult } from '../../workflows/messages';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import {
   describeSite,
   EVENTS_PER_EXECUTION_LIMIT,
@@ -15,9 +14,10 @@ import {
   PAYLOAD_WARNING_BYTES,
   type RunMetrics,
 } from '../support/history-metrics';
-import { startReconciler, type Reconciler } from '../support/reconciler';
+import type { Reconciler } from '../support/reconciler';
+import { useReconcilerStack } from '../support/reconciler-stack';
 import { buildScaleOrg, type ScaleOrg } from '../support/scale-org';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import type { TestTemporal } from '../support/temporal';
 
 const GROUPS = 1_000;
 const USERS = 5_000;
@@ -29,15 +29,11 @@ let workflowId: string;
 let runId: string;
 let result: ReconcileResult;
 
-beforeAll(async () => {
-  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  // An empty seeded org; the scale org is made of fixtures so each group's drift is known exactly.
-  rec = await startReconciler(temporal, { emulator: { users: 0, groups: 0, seed: 5 } });
+// An empty seeded org; the scale org is made of fixtures so each group's drift is known exactly.
+const stack = useReconcilerStack({ emulator: { users: 0, groups: 0, seed: 5 } });
+beforeAll(() => {
+  ({ temporal, rec } = stack());
   org = buildScaleOrg(rec.emulator, { groups: GROUPS, users: USERS });
-});
-afterAll(async () => {
-  await rec?.stop();
-  await temporal?.stop();
 });
 
 it('applies 1,000 drifted target groups in one run and converges every one of them', async () => {

@@ -21,10 +21,10 @@ import {
   type ReconcileInput,
   type ReconcileResult,
 } from '../../workflows/messages';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { expectedMembers, rulesFor } from '../support/org-rules';
-import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { waitFor, type Reconciler } from '../support/reconciler';
+import { useReconcilerStack } from '../support/reconciler-stack';
+import type { TestTemporal } from '../support/temporal';
 
 const DOC_PATH = join(__dirname, '../../docs/schedules.md');
 const SCHEDULED_BY_ID = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
@@ -139,9 +139,9 @@ let rulesFile: string;
 let cliEnv: NodeJS.ProcessEnv;
 let runInput: ReconcileInput;
 
-beforeAll(async () => {
-  temporal = await startTestTemporal({ searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  rec = await startReconciler(temporal, { emulator: { users: 300, groups: 5, seed: 23 } });
+const stack = useReconcilerStack({ emulator: { users: 300, groups: 5, seed: 23 } });
+beforeAll(() => {
+  ({ temporal, rec } = stack());
   dir = mkdtempSync(join(tmpdir(), 'gcsync-schedule-cli-'));
   rulesFile = join(dir, 'rules.yaml');
   writeFileSync(rulesFile, rulesFor(rec.emulator));
@@ -152,9 +152,7 @@ beforeAll(async () => {
   cliEnv.HOME = dir;
   cliEnv.XDG_CONFIG_HOME = dir;
 });
-afterAll(async () => {
-  await rec?.stop();
-  await temporal?.stop();
+afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

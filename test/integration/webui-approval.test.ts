@@ -12,11 +12,11 @@ import { existsSync } from 'node:fs';
 import type { FrameLocator, Page } from 'playwright-core';
 import { getFullPlan, startReconciliation } from '../../src/client/reconciliation-client';
 import { statusQuery, type ApproveSignal } from '../../workflows/messages';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { launchBrowser, withFailureScreenshot, type TestBrowser } from '../support/browser';
 import { expectedMembers, rulesFor } from '../support/org-rules';
-import { startReconciler, waitFor, type Reconciler } from '../support/reconciler';
-import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { waitFor, type Reconciler } from '../support/reconciler';
+import { useReconcilerStack } from '../support/reconciler-stack';
+import type { TestTemporal } from '../support/temporal';
 
 /** The visibility query an operator types in the Workflows list (docs/operator-approval.md). */
 const AWAITING_APPROVAL_QUERY = 'GcsyncAwaitingApproval = true';
@@ -30,14 +30,10 @@ let temporal: TestTemporal;
 let rec: Reconciler;
 let browser: TestBrowser | undefined;
 
-beforeAll(async () => {
-  temporal = await startTestTemporal({ ui: true, searchAttributes: { ...CUSTOM_SEARCH_ATTRIBUTES } });
-  rec = await startReconciler(temporal, { emulator: { users: 200, groups: 4, seed: 5 } });
-});
+const stack = useReconcilerStack({ temporal: { ui: true }, emulator: { users: 200, groups: 4, seed: 5 } });
+beforeAll(() => ({ temporal, rec } = stack()));
 afterAll(async () => {
   await browser?.close(); // only does work when the test failed before closing it
-  await rec?.stop();
-  await temporal?.stop();
 });
 
 it('an operator finds the waiting run by search attribute in the Web UI, approves it there, and the run applies', async () => {

@@ -86,3 +86,22 @@ export function expectedMembers(emulator: RunningEmulator, opts: { nested?: stri
   }
   return expected;
 }
+
+/**
+ * Makes every ruled group hold exactly its expected members (as another admin would, through the emulator's
+ * external edit), then clears the call log: an org the reconciler has nothing to change in, without running it.
+ */
+export function convergeOrg(emulator: RunningEmulator): void {
+  const state = emulator.state;
+  for (const [groupId, want] of expectedMembers(emulator)) {
+    const group = state.getGroup(groupId)!;
+    const current = new Set(state.groupMembers(groupId));
+    const wanted = new Set(want);
+    state.externalEdit(
+      group,
+      want.filter((u) => !current.has(u)),
+      [...current].filter((u) => !wanted.has(u)),
+    );
+  }
+  state.resetCalls();
+}

@@ -3,94 +3,14 @@
  * writes; a 409 or a retried attempt re-reads and converges; changes an earlier attempt made are recorded once, in
  * the audit log and in the ownership ledger (managed mode keeps ownership across a crash).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { makeApplyGroup, type AppliedChanges } from '../../activities/apply-group';
-import type { ActivityDeps } from '../../activities/deps';
-import type { GenesysDirectory } from '../../activities/directory';
-import type { StoredGroupPlan } from '../../activities/plan';
 import type { ApplyGroupResult } from '../../activities/types';
-import { MemoryAuditSink } from '../../src/audit/memory-sink';
-import { planGroup } from '../../src/core/diff';
-import { LocalBlobStore } from '../../src/store/local-blob-store';
-import { LocalOwnershipLedger } from '../../src/store/local-ownership-ledger';
+import { ids, setUpGroup, useTempDir } from './apply-group-fixture';
 
-const ctx = { workflowId: 'wf', runId: 'run-1' };
-
-/** One group with a version that moves on every change, and a call log. */
-class OneGroup implements GenesysDirectory {
-  version = 5;
-  members = new Set<string>();
-  calls: string[] = [];
-  listUsersPage = async () => ({ users: [], pageNumber: 1, pageCount: 0, total: 0 });
-  getUsersByIds = async () => [];
-  listAllGroups = async () => [];
-  async getGroup(id: string) {
-    this.calls.push('GET group');
-    return { id, name: 'G', version: this.version };
-  }
-  async getIndividuals() {
-    this.calls.push('GET individuals');
-    return [...this.members];
-  }
-  async addMembers(_id: string, ids: readonly string[], version: number) {
-    this.calls.push(`POST v${version}`);
-    if (version !== this.version) throw { status: 409, code: 'general.conflict', message: 'Unexpected version' };
-    ids.forEach((u) => this.members.add(u));
-    this.version += 1;
-    return 202;
-  }
-  async removeMembers(_id: string, ids: readonly string[]) {
-    this.calls.push('DELETE');
-    ids.forEach((u) => this.members.delete(u));
-    this.version += 1;
-    return 202;
-  }
-}
-
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'gcsync-apply-'));
-});
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function setUp(mode: 'exact' | 'managed', observed: string[], desired: string[]) {
-  const directory = new OneGroup();
-  observed.forEach((u) => directory.members.add(u));
-  const audit = new MemoryAuditSink();
-  const ledger = new LocalOwnershipLedger({ dir });
-  const deps: ActivityDeps = { directory, blobs: new LocalBlobStore({ dir, gzip: false }), audit, ledger };
-  if (mode === 'managed')
-    await ledger.recordAdded(
-      'g1',
-      observed.filter((u) => !desired.includes(u)),
-    );
-  const approved = planGroup({
-    groupId: 'g1',
-    groupName: 'G',
-    mode,
-    desired,
-    current: observed,
-    ownedByTool: await ledger.ownedBy('g1'),
-  });
-  const stored: StoredGroupPlan = {
-    planId: 'p',
-    planDigest: 'd',
-    approved,
-    target: { key: 'G', groupId: 'g1', groupName: 'G', mode, idpGroupId: 'g1', version: 5 },
-    observedVersion: 5,
-    desired,
-    observed,
-    members: { add: [], remove: [] },
-  };
-  const groupPlanRef = (await deps.blobs.put('plan-g1', stored)).ref;
-  const input = { ctx, groupPlanRef, groupId: 'g1', approvalRef: 'policy' };
-  return { directory, audit, ledger, deps, input };
-}
-
-const ids = (n: number, prefix = 'u') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
+const tempDir = useTempDir();
+const setUp = (mode: 'exact' | 'managed', observed: string[], desired: string[]) =>
+  setUpGroup(tempDir(), mode, observed, desired);
 
 describe('applyGroup', () => {
   it('spends only the writes on a first attempt, batches of 50, removals first', async () => {

@@ -52,7 +52,8 @@ describe('activity wait hooks (worker wiring)', () => {
       { interceptors: [heartbeatTrackingInterceptor] },
     );
     const started = Date.now();
-    setTimeout(() => env.cancel('CANCELLED'), 100);
+    // Cancelled once the attempt is waiting (its first heartbeat comes from the wait), not after a guessed delay.
+    env.once('heartbeat', () => env.cancel('CANCELLED'));
     const err = await env.run(() => blockedPacer(30_000).acquire(activityWaitHooks)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CancelledFailure);
     expect(Date.now() - started).toBeLessThan(5_000);
