@@ -5,8 +5,8 @@
  */
 import { delimiter, resolve } from 'node:path';
 import { DEFAULT_TEMPORAL_ADDRESS } from '../config/temporal-config';
-import { temporalCliCachePath, type TemporalCliLocation } from '../temporal/cli-binary';
-import { isExecutableFile } from '../temporal/executable';
+import { isExecutableFile } from '../config/executable';
+import { temporalCliCachePath } from '../config/temporal-cli-cache';
 import { shellQuote } from './output/shell-quote';
 import { packageRoot } from './version';
 
@@ -40,7 +40,7 @@ export async function gcsyncInvocation(
 }
 
 /** The Temporal CLI as a shell word: `temporal` when that is what PATH finds, else the binary's absolute path. */
-export function temporalInvocation(cli: Pick<TemporalCliLocation, 'path' | 'source'>): string {
+export function temporalInvocation(cli: { path: string; source: string }): string {
   return cli.source === 'path' ? 'temporal' : shellQuote(cli.path);
 }
 

@@ -6,16 +6,20 @@
  * would otherwise do, so the order is: an explicit path, the PATH, a cached build, a fresh `go install` build, and
  * only then the SDK's own download (which works on machines with internet access only).
  */
-import os from 'node:os';
 import path from 'node:path';
 import { buildTemporalCli } from './cli-build';
 import { TemporalCliError } from './cli-error';
-import { isExecutableFile } from './executable';
+import { isExecutableFile } from '../config/executable';
+import { TEMPORAL_CLI_VERSION, temporalCliCachePath } from '../config/temporal-cli-cache';
 
 export { TemporalCliError } from './cli-error';
 
-/** The Temporal CLI release we build and cache. v1.6+ carries a go.mod `replace`, which `go install pkg@v` refuses. */
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export {
+  TEMPORAL_CLI_VERSION,
+  gcsyncCacheDir,
+  temporalCliCacheDir,
+  temporalCliCachePath,
+} from '../config/temporal-cli-cache';
 
 /** Where the binary came from; `sdk-download` means "no binary here: let the Temporal SDK download one". */
 export type TemporalCliSource = 'env' | 'path' | 'cache' | 'built' | 'sdk-download';
@@ -110,23 +114,6 @@ async function locate(
     }
   }
   return { path: '', source: 'sdk-download' };
-}
-
-/** Root of this project's cache: `GCSYNC_CACHE_DIR`, else `~/.cache/genesys-group-sync`. */
-export function gcsyncCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const configured = env.GCSYNC_CACHE_DIR?.trim();
-  if (configured) return path.resolve(configured);
-  return path.join(env.HOME?.trim() || os.homedir(), '.cache', 'genesys-group-sync');
-}
-
-/** Folder holding the cached build of {@link TEMPORAL_CLI_VERSION}. */
-export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(gcsyncCacheDir(env), 'temporal-cli', TEMPORAL_CLI_VERSION);
-}
-
-/** Full path of the cached `temporal` binary (it may not exist yet). */
-export function temporalCliCachePath(env: NodeJS.ProcessEnv = process.env): string {
-  return path.join(temporalCliCacheDir(env), 'temporal');
 }
 
 async function findOnPath(name: string, searchPath: string | undefined): Promise<string | undefined> {

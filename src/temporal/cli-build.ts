@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import lockfile from 'proper-lockfile';
 import { TemporalCliError } from './cli-error';
-import { isExecutableFile } from './executable';
+import { isExecutableFile } from '../config/executable';
 
 const execFileAsync = promisify(execFile);
 

@@ -114,6 +114,8 @@ export function mockActivities(scenario: MockScenario = {}): MockActivities {
     // Only runs started by a schedule call these; the scripted runs are started directly.
     checkScheduledOverlap: async () => notScripted('checkScheduledOverlap'),
     resolveScheduledOverlap: async () => notScripted('resolveScheduledOverlap'),
+    // Only revert runs (`revertOf`) call this.
+    computeRevertPlan: async () => notScripted('computeRevertPlan'),
     recordAudit: async (events: AuditEventInput[]) => {
       audit.push(...events);
       return { appended: events.length, skipped: 0 };

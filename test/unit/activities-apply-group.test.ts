@@ -6,6 +6,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { makeApplyGroup, type AppliedChanges } from '../../activities/apply-group';
 import type { ApplyGroupResult } from '../../activities/types';
+import type { StoredGroupPlan } from '../../activities/plan';
 import { ids, setUpGroup, useTempDir } from './apply-group-fixture';
 
 const tempDir = useTempDir();
