@@ -424,52 +424,22 @@ async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<Reco
       policy: ready.policy,
       expand: ready.expand,
     });
-    plan = computed;
-    for (let offset = 0; offset < ready.targetCount; offset += SUMMARY_PAGE) {
-      summaries = summaries.concat(
-        await quick.loadPlanSummaries({ summariesRef: computed.summariesRef, offset, limit: SUMMARY_PAGE }),
-      );
-    }
-    status.planId = computed.planId;
-    status.planDigest = computed.planDigest;
-    status.totals = computed.totals;
-    status.approvalRequired = computed.approvalRequired;
-    status.approvalReasons = computed.approvalReasons;
-    status.warnings = computed.warnings;
-    status.failsafesTripped = computed.failsafesTripped;
-    await audit([
-      auditEvent(ctx, 'plan.created', 'plan-created', {
-        planId: computed.planId,
-        planDigest: computed.planDigest,
-        totals: computed.totals,
-        approvalRequired: computed.approvalRequired,
-        approvalReasons: computed.approvalReasons,
-        failsafesTripped: computed.failsafesTripped,
-        warnings: computed.warnings,
-        activeUsers: computed.activeUsers,
-        usersInSnapshot: users.count,
-        usersConfirmedById: computed.confirmedById,
-      }),
-    ]);
+    await adoptPlan(computed, ready.targetCount, {
+      activeUsers: computed.activeUsers,
+      usersInSnapshot: users.count,
+      usersConfirmedById: computed.confirmedById,
+    });
     return ready;
   }
 
-  // ── gcsync revert ──
-  /**
-   * `readAndPlan` of a revert: `computeRevertPlan` gives what `prepareRun` + `computePlan` give a rules run (same
-   * stored plan, digest, gate decision), so the gate and the apply below are the same for both. Nothing is written
-   * (not even the SCIM outbox) before the revert is known to be possible.
-   */
-  async function planRevert(): Promise<PrepareRunResult> {
-    setPhase('planning');
-    const reverting = await planning.computeRevertPlan({ ctx, input });
-    if (!reverting.ok) return reverting;
-    status.revertOf = reverting.revertOf;
-    status.idpOutOfSync =
-      input.mode === 'apply' ? (await outbox.deliverScimOutbox({ ctx })).pending : await outbox.listScimOutbox();
-    const computed = reverting.plan;
+  /** Makes `computed` the run's plan: its summaries (in pages), the status fields, and the `plan.created` entry. */
+  async function adoptPlan(
+    computed: ComputePlanResult,
+    targetCount: number,
+    auditFields: Record<string, unknown>,
+  ): Promise<void> {
     plan = computed;
-    for (let offset = 0; offset < reverting.prepared.targetCount; offset += SUMMARY_PAGE) {
+    for (let offset = 0; offset < targetCount; offset += SUMMARY_PAGE) {
       summaries = summaries.concat(
         await quick.loadPlanSummaries({ summariesRef: computed.summariesRef, offset, limit: SUMMARY_PAGE }),
       );
@@ -492,9 +462,25 @@ async function reconcile(input: ReconcileInput, ending: RunEnding): Promise<Reco
         approvalReasons: computed.approvalReasons,
         failsafesTripped: computed.failsafesTripped,
         warnings: computed.warnings,
-        revertOf: reverting.revertOf,
+        ...auditFields,
       }),
     ]);
+  }
+
+  // ── gcsync revert ──
+  /**
+   * `readAndPlan` of a revert: `computeRevertPlan` gives what `prepareRun` + `computePlan` give a rules run (same
+   * stored plan, digest, gate decision), so the gate and the apply below are the same for both. Nothing is written
+   * (not even the SCIM outbox) before the revert is known to be possible.
+   */
+  async function planRevert(): Promise<PrepareRunResult> {
+    setPhase('planning');
+    const reverting = await planning.computeRevertPlan({ ctx, input });
+    if (!reverting.ok) return reverting;
+    status.revertOf = reverting.revertOf;
+    status.idpOutOfSync =
+      input.mode === 'apply' ? (await outbox.deliverScimOutbox({ ctx })).pending : await outbox.listScimOutbox();
+    await adoptPlan(reverting.plan, reverting.prepared.targetCount, { revertOf: reverting.revertOf });
     return reverting.prepared;
   }
   // ── end gcsync revert ──
