@@ -20,6 +20,7 @@ import { NestingError } from '../src/core/nesting-graph';
 import { buildPlan, planDigest } from '../src/core/plan';
 import { findUnmatchedSelectors } from '../src/core/failsafes';
 import { evaluateApproval } from '../src/core/policy';
+import { unmanagedMemberWarnings } from '../src/core/unmanaged-members';
 import type { RulesDocument } from '../src/core/rules-schema';
 import type { PlanGroupSummary, PlannedMember } from '../workflows/messages';
 import { storePlan } from './plan-store';
@@ -102,6 +103,15 @@ export function makePlanActivities(deps: ActivityDeps) {
       roleGrantsByGroupId: await roleGrantsOfChanged(deps, planned.groups, targets),
       unmatchedSelectors: findUnmatchedSelectors(doc, users),
     });
+    approval.warnings.push(
+      ...unmanagedMemberWarnings(
+        targets.map((t) => ({
+          groupName: t.groupName,
+          listedMemberCount: t.memberCount,
+          individuals: observed.get(t.groupId)!.individuals.length,
+        })),
+      ),
+    );
     await deps.blobs.put(blobKeys.runStats(ctx), { ...ctx, activeUsers } satisfies RunStats);
     const planId = `plan-${digest.slice(0, 12)}-${ctx.runId.slice(0, 8)}`;
 

@@ -65,6 +65,7 @@ export function makePrepareRun(deps: ActivityDeps) {
 
     const versions = new Map(groups.map((g) => [g.id, g.version]));
     const rolesEnabled = new Map(groups.map((g) => [g.id, g.rolesEnabled]));
+    const memberCounts = new Map(groups.map((g) => [g.id, g.memberCount]));
     const loops = await roleFeedbackLoops(doc, resolution.resolved, rolesEnabled, deps);
     if (loops.length) return { ok: false, kind: 'invalid-rules', message: loops.map((l) => l.message).join('; ') };
     const targetKeys = new Set(wanted.map((key) => byKeyOrId.get(key) ?? key));
@@ -79,6 +80,7 @@ export function makePrepareRun(deps: ActivityDeps) {
         idpGroupId: idpGroupIdFor(doc.scim, { groupId: r.groupId, groupName: r.groupName, key: r.key }),
         version: versions.get(r.groupId) ?? 0,
         ...(rolesEnabled.get(r.groupId) === false ? { rolesEnabled: false } : {}),
+        ...(memberCounts.get(r.groupId) !== undefined ? { memberCount: memberCounts.get(r.groupId) } : {}),
       }));
 
     let policy: EffectivePolicy;

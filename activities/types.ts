@@ -24,6 +24,8 @@ export interface ResolvedTarget {
   version: number;
   /** `false` when the listing says roles cannot be granted to the group (its grants need no read). */
   rolesEnabled?: boolean;
+  /** `memberCount` from the groups listing: more than the individuals means members gcsync does not manage. */
+  memberCount?: number;
 }
 
 /** A group with changes, as an apply-batch child loads it: the target and the ref of its own stored plan. */

@@ -117,6 +117,7 @@ export const runtimeConfigSchema: z.ZodType<RuntimeConfig> = z.strictObject({
   activeResultWindow: count.optional(),
   inactiveResultWindow: count.optional(),
   ruleMemberDelete: z.enum(['ignore', 'reject']).optional(),
+  memberCount: z.enum(['individuals', 'members']).optional(),
   groupRolesInUserAuthorization: z.boolean().optional(),
   rateLimitPerMinute: count.optional(),
   missingVersion: z.enum(['reject', 'current']).optional(),

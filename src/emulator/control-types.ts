@@ -82,6 +82,7 @@ export interface RuntimeConfig {
   activeResultWindow?: number;
   inactiveResultWindow?: number;
   ruleMemberDelete?: 'ignore' | 'reject';
+  memberCount?: 'individuals' | 'members';
   groupRolesInUserAuthorization?: boolean;
   rateLimitPerMinute?: number;
   missingVersion?: 'reject' | 'current';
@@ -163,6 +164,7 @@ export interface StateSnapshot {
     activeResultWindow: number;
     inactiveResultWindow: number;
     ruleMemberDelete: 'ignore' | 'reject';
+    memberCount: 'individuals' | 'members';
     groupRolesInUserAuthorization: boolean;
     missingVersion: 'reject' | 'current';
     noopWritesBumpVersion: boolean;

@@ -16,6 +16,9 @@ export type MissingVersionPolicy = 'reject' | 'current';
 /** What a DELETE of a member that is only rule-added (or only an included owner) does. UNCONFIRMED in Genesys. */
 export type RuleMemberDeletePolicy = 'ignore' | 'reject';
 
+/** What a group's `memberCount` counts: individual adds only, or every member `/members` lists. UNCONFIRMED. */
+export type MemberCountPolicy = 'individuals' | 'members';
+
 /** An extra OAuth client the token endpoint accepts (each of its tokens has its own rate-limit bucket). */
 export interface EmulatorClient {
   clientId: string;
@@ -70,6 +73,8 @@ export interface EmulatorOptions {
   extraClients?: EmulatorClient[];
   /** DELETE of a member who is only rule-added / an included owner: `ignore` (202, no effect) or `reject` (400). */
   ruleMemberDelete?: RuleMemberDeletePolicy;
+  /** What `memberCount` on a group counts: `individuals` (default) or all `members` (rules, included owners). */
+  memberCount?: MemberCountPolicy;
   /** Whether `expand=authorization` lists roles a user gets through a group grant. Default false (UNCONFIRMED). */
   groupRolesInUserAuthorization?: boolean;
   /**
@@ -109,6 +114,7 @@ export const EMULATOR_DEFAULTS = {
   activeResultWindow: 0,
   inactiveResultWindow: 10_000,
   ruleMemberDelete: 'ignore' as RuleMemberDeletePolicy,
+  memberCount: 'individuals' as MemberCountPolicy,
   groupRolesInUserAuthorization: false,
   membershipsPerUser: 0,
 } as const;
@@ -161,6 +167,7 @@ export function resolveOptions(opts: EmulatorOptions = {}): ResolvedOptions {
     inactiveResultWindow: nonNegativeInt('inactiveResultWindow', opts.inactiveResultWindow ?? d.inactiveResultWindow),
     extraClients: (opts.extraClients ?? []).map((c) => ({ ...c })),
     ruleMemberDelete: opts.ruleMemberDelete ?? d.ruleMemberDelete,
+    memberCount: opts.memberCount ?? d.memberCount,
     groupRolesInUserAuthorization: opts.groupRolesInUserAuthorization ?? d.groupRolesInUserAuthorization,
     membershipsPerUser: nonNegativeInt('membershipsPerUser', opts.membershipsPerUser ?? d.membershipsPerUser),
     drift: opts.drift,

@@ -5,6 +5,7 @@
 import type { Directory } from './directory';
 import { encodeQueryValue } from './http/query';
 import type { GroupRecord, UserRecord } from './model';
+import type { MemberCountPolicy } from './options';
 
 /** `expand` values the emulator fills; others are accepted and ignored ("best effort", like Genesys). */
 export interface Expand {
@@ -94,14 +95,22 @@ export function userView(
   return view;
 }
 
-/** The Genesys `Group` object for `group`. */
-export function groupView(group: GroupRecord): Record<string, unknown> {
+/** Individuals, rule-added members and included owners, each once (what `/members` lists). */
+function countAllMembers(group: GroupRecord): number {
+  const all = new Set(group.members);
+  for (const id of group.ruleMembers ?? []) all.add(id);
+  if (group.includeOwners) for (const id of group.owners ?? []) all.add(id);
+  return all.size;
+}
+
+/** The Genesys `Group` object for `group`; `memberCount` counts as the emulator's switch says. */
+export function groupView(group: GroupRecord, memberCount: MemberCountPolicy = 'individuals'): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: group.id,
     name: group.name,
     description: group.description,
     dateModified: new Date(group.dateModified).toISOString(),
-    memberCount: group.members.size,
+    memberCount: memberCount === 'members' ? countAllMembers(group) : group.members.size,
     state: group.state,
     version: group.version,
     type: group.type,

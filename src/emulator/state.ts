@@ -46,6 +46,7 @@ function switchesOf(o: ResolvedOptions): Switches {
     activeResultWindow: o.activeResultWindow,
     inactiveResultWindow: o.inactiveResultWindow,
     ruleMemberDelete: o.ruleMemberDelete,
+    memberCount: o.memberCount,
     groupRolesInUserAuthorization: o.groupRolesInUserAuthorization,
     rateLimitPerMinute: o.rateLimitPerMinute,
     missingVersion: o.missingVersion,
@@ -183,6 +184,7 @@ export class EmulatorState {
     if (spec.activeResultWindow !== undefined) o.activeResultWindow = spec.activeResultWindow;
     if (spec.inactiveResultWindow !== undefined) o.inactiveResultWindow = spec.inactiveResultWindow;
     if (spec.ruleMemberDelete !== undefined) o.ruleMemberDelete = spec.ruleMemberDelete;
+    if (spec.memberCount !== undefined) o.memberCount = spec.memberCount;
     if (spec.groupRolesInUserAuthorization !== undefined) {
       o.groupRolesInUserAuthorization = spec.groupRolesInUserAuthorization;
     }

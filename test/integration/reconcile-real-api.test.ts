@@ -7,7 +7,7 @@
  */
 import type { AuditEntry } from '../../src/audit/entry';
 import { resultOf } from '../../src/client/reconciliation-client';
-import { statusQuery } from '../../workflows/messages';
+import { planQuery, statusQuery } from '../../workflows/messages';
 import { expectedMembers, rulesFor } from '../support/org-rules';
 import { waitFor, type Reconciler } from '../support/reconciler';
 import { useReconcilerStack } from '../support/reconciler-stack';
@@ -163,4 +163,39 @@ it('refuses a rule whose role selector names a role its own group grants (a feed
   expect(result.error).toMatch(/role feedback loop/);
   expect(result.error).toContain('Supervisor');
   expect(writes()).toBe(0);
+});
+
+it('reports members Genesys adds by its own rules or as owners as not managed by gcsync, and never removes them', async () => {
+  const [groupId, want] = [...expectedMembers(rec.emulator)][2];
+  const group = state().getGroup(groupId)!;
+  const wanted = new Set(want);
+  const [ruleA, ruleB, owner] = state()
+    .listUsers()
+    .filter((u) => u.state === 'active' && !wanted.has(u.id) && !state().groupMembers(groupId).includes(u.id))
+    .slice(0, 3)
+    .map((u) => u.id);
+  state().setNativeMembership(groupId, { ruleMemberIds: [ruleA, ruleB], ownerIds: [owner], includeOwners: true });
+  state().configure({ memberCount: 'members' });
+  state().resetCalls();
+  try {
+    // A dry run: whatever earlier tests left for a human to approve, the plan and its warnings are what matter.
+    const handle = await rec.start({ mode: 'plan', rules: rulesFor(rec.emulator) });
+    const result = await resultOf(handle);
+    expect(['planned', 'no-changes']).toContain(result.status);
+    const created = (await entriesOf(handle.workflowId)).find((e) => e.type === 'plan.created');
+    expect(created?.warnings).toContainEqual(
+      expect.stringMatching(new RegExp(`^group '${group.name}': 3 member\\(s\\) beyond its \\d+ individual member`)),
+    );
+    // Genesys's own members are not individuals, so no plan line (and no write) can name them.
+    const planned = await handle.query(planQuery, { page: 1, pageSize: 500 });
+    const named = planned.groups.flatMap((g) =>
+      [...(g.members?.add ?? []), ...(g.members?.remove ?? [])].map((m) => m.id),
+    );
+    expect(named.filter((id) => [ruleA, ruleB, owner].includes(id))).toEqual([]);
+    expect(writes()).toBe(0);
+    expect(state().getGroup(groupId)!.ruleMembers).toEqual(new Set([ruleA, ruleB]));
+  } finally {
+    state().configure({ memberCount: 'individuals' });
+    state().setNativeMembership(groupId, { ruleMemberIds: [], ownerIds: [], includeOwners: false });
+  }
 });

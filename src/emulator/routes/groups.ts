@@ -43,14 +43,14 @@ export function listGroups(r: ApiRequest): Reply {
       path: '/api/v2/groups',
       carry: carried(r.query, ['id', 'jabberId', 'sortOrder']),
     },
-    groupView,
+    (g) => groupView(g, r.state.options.memberCount),
   );
   return { status: 200, body };
 }
 
 /** `GET /api/v2/groups/{id}`. */
 export function getGroup(r: ApiRequest): Reply {
-  return { status: 200, body: groupView(groupParam(r)) };
+  return { status: 200, body: groupView(groupParam(r), r.state.options.memberCount) };
 }
 
 /** `GET /api/v2/groups/{id}/individuals`: every individual member on one page (the endpoint takes no parameters). */
