@@ -2,6 +2,7 @@
  * Temporal Schedules that start `reconcileGroups` runs periodically (`gcsync schedule create|list|delete`).
  * A scheduled run reads its rules through `rulesRef`, on the worker: the path must be readable by every worker.
  */
+import { runStaticSummary } from '../core/run-summary';
 import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
@@ -74,6 +75,8 @@ export async function createReconcileSchedule(client: Client, opts: CreateSchedu
       // Temporal appends the fire time, so runs are `gcsync-schedule-<id>-<timestamp>`.
       workflowId: `gcsync-schedule-${opts.scheduleId}`,
       args: [input],
+      // Every run the schedule starts is recognisable in the Web UI's list (mode, targets, "by schedule:<id>").
+      staticSummary: runStaticSummary(input),
       typedSearchAttributes: [
         { key: PHASE_ATTRIBUTE, value: 'starting' },
         { key: AWAITING_APPROVAL_ATTRIBUTE, value: false },

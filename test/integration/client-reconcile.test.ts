@@ -154,6 +154,11 @@ describe('typed client', () => {
       expect(scheduled[0]).toMatch(/^gcsync-schedule-it-plan-/);
       const result = await waitForResult(client, scheduled[0]);
       expect(['planned', 'no-changes']).toContain(result.status);
+      // The schedule gives each run its one-line summary for the Web UI's list.
+      const described = await client.workflow.getHandle(scheduled[0]).describe();
+      expect(await described.staticSummary()).toBe(
+        `gcsync plan (dry run) · all groups in the rules · rules ${stack.rulesFile} · by schedule:it-plan`,
+      );
     } finally {
       await deleteReconcileSchedule(client, 'it-plan');
     }
