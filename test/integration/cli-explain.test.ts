@@ -2,13 +2,13 @@
  * `gcsync explain` against the real emulator through the official SDK: a member, a non-member and an excluded member,
  * each from a fresh read of that user and the groups asked about (never a users listing). No Temporal is involved.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExplain } from '../../src/cli/commands/explain';
 import type { RunningEmulator } from '../../src/emulator';
 import { startControlledEmulator, type EmulatorControl } from '../support/emulator-control';
+import { runGcsync } from '../support/gcsync-cli';
 
 const CLIENT_ID = 'explain-it';
 const CLIENT_SECRET = 'explain-it-secret';
@@ -90,19 +90,7 @@ async function explain(user: string, group?: string): Promise<{ code: number; js
 describe('gcsync explain against the emulator', () => {
   it('the binary explains a member by id and exits 0, reading only that user and those groups', async () => {
     await control.clearCalls();
-    const res = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        [join(__dirname, '../../bin/gcsync.js'), 'explain', '--rules', rulesFile, '--user', ids.member],
-        { env: { ...process.env, ...env } },
-      );
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const res = await runGcsync(['explain', '--rules', rulesFile, '--user', ids.member], env);
     expect(res).toMatchObject({ code: 0, stderr: '' });
     expect(res.stdout).toContain(`Mia Member <mia@example.com> (id ${ids.member}, active)`);
     expect(res.stdout).toMatch(

@@ -2,42 +2,18 @@
  * The `gcsync` binary end to end against the real workflow: plan exit codes (2 = changes, 0 = in sync after an
  * apply), run --wait, list, status, and audit verify on the log the runs wrote.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getStatus, waitForResult } from '../../src/client/reconciliation-client';
 import { RULES_YAML, SUPPORT_GROUP, startReconcileStack, type ReconcileStack } from '../support/operator-stack';
 import { waitFor } from '../support/reconciler';
+import { runGcsync, stackCliEnv, type CliResult } from '../support/gcsync-cli';
 
 let stack: ReconcileStack;
 beforeAll(async () => (stack = await startReconcileStack()));
 afterAll(() => stack?.stop());
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function gcsync(...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, '../../bin/gcsync.js'), ...args], {
-      env: {
-        ...process.env,
-        ...stack.env,
-        TEMPORAL_ADDRESS: stack.temporal.address,
-        TEMPORAL_NAMESPACE: stack.temporal.namespace,
-        GCSYNC_TASK_QUEUE: stack.taskQueue,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const gcsync = (...args: string[]): Promise<CliResult> => runGcsync(args, stackCliEnv(stack));
 
 describe('gcsync CLI', () => {
   it('plan --detailed-exitcode exits 2 with a per-group diff while the groups drift from the rules', async () => {

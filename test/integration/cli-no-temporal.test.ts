@@ -3,11 +3,11 @@
  * a dev server; no worker polling the task queue → a followed run ends after the bounded wait with the pollers hint,
  * and the run is ended rather than left to start whenever a worker appears.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { findFreePort } from '../../src/temporal/free-port';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
+import { runGcsync, type CliResult } from '../support/gcsync-cli';
 
 const ROOT = join(__dirname, '..', '..');
 let temporal: TestTemporal;
@@ -17,20 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => temporal?.stop());
 
-function gcsync(env: Record<string, string>, ...args: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'gcsync.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const gcsync = (env: Record<string, string>, ...args: string[]): Promise<CliResult> => runGcsync(args, env, ROOT);
 
 it('Temporal unreachable: the command fails naming the address and how to start a dev server', async () => {
   // A free port nobody listens on.

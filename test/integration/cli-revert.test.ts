@@ -3,7 +3,6 @@
  * with `--plan` first, then for real with `--approve-as`; the groups are back as before the run, a second revert has
  * nothing left to undo, and an unknown run is refused.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getStatus, waitForResult } from '../../src/client/reconciliation-client';
@@ -15,6 +14,7 @@ import {
   type ReconcileStack,
 } from '../support/operator-stack';
 import { waitFor } from '../support/reconciler';
+import { runGcsync, stackCliEnv, type CliResult } from '../support/gcsync-cli';
 
 let stack: ReconcileStack;
 let rulesFile: string;
@@ -37,25 +37,7 @@ const membership = () => ({
   [SALES_GROUP]: stack.membersOf(SALES_GROUP),
 });
 
-function gcsync(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, '../../bin/gcsync.js'), ...args], {
-      env: {
-        ...process.env,
-        ...stack.env,
-        TEMPORAL_ADDRESS: stack.temporal.address,
-        TEMPORAL_NAMESPACE: stack.temporal.namespace,
-        GCSYNC_TASK_QUEUE: stack.taskQueue,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const gcsync = (...args: string[]): Promise<CliResult> => runGcsync(args, stackCliEnv(stack));
 
 it('a run approved by alice changes both groups', async () => {
   before = membership();

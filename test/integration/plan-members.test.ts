@@ -3,16 +3,15 @@
  * stored; `GET /api/reconciliations/:id/plan?group=` (HTTP service) and `gcsync plan --full` (CLI) read the lines from
  * the plan store the worker wrote, and together they list exactly the members the rules add.
  */
-import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import pino from 'pino';
 import { startReconciliation, waitForResult } from '../../src/client/reconciliation-client';
 import { createHttpApp } from '../../src/http/app';
 import { closeServer, listen } from '../../src/http/server';
 import { openBlobStore, type BlobStore } from '../../src/store';
 import { SALES_GROUP, startReconcileStack, SUPPORT_GROUP, type ReconcileStack } from '../support/operator-stack';
+import { runGcsync, stackCliEnv, type CliResult } from '../support/gcsync-cli';
 
 const TOKEN = 'it-plan-token';
 let stack: ReconcileStack;
@@ -112,24 +111,7 @@ describe('GET /api/reconciliations/:id/plan', () => {
 });
 
 describe('gcsync plan --full', () => {
-  const gcsync = (...args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(__dirname, '../../bin/gcsync.js'), ...args], {
-        env: {
-          ...process.env,
-          ...stack.env,
-          TEMPORAL_ADDRESS: stack.temporal.address,
-          TEMPORAL_NAMESPACE: stack.temporal.namespace,
-          GCSYNC_TASK_QUEUE: stack.taskQueue,
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const gcsync = (...args: string[]): Promise<CliResult> => runGcsync(args, stackCliEnv(stack));
 
   it('prints one line per member added, for every changed group, uncoloured when piped', async () => {
     const res = await gcsync('plan', '--rules', stack.rulesFile, '--full');
