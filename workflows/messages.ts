@@ -4,6 +4,7 @@
  * for the message definitions. Everything here is JSON-serialisable and carries no secret.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PlanMemberRecord } from '../src/core/plan-member-page';
 import type { RevertTarget } from '../src/core/revert';
 
 export type { RevertTarget };
@@ -163,17 +164,7 @@ export interface IdpOutOfSyncGroup {
 }
 
 /** One member a plan adds or removes, with the rule clause that decides it. */
-export interface PlannedMember {
-  id: string;
-  name?: string;
-  email?: string;
-  /** Genesys username, when it differs from the email (it usually is the email). */
-  username?: string;
-  /** Where in the group's rule the decision comes from: `include.any[1]`, `exclude.any[0]`, `inactive`, ... */
-  clause: string;
-  /** The reason in words: `include.any[1]: department = Support`, `no longer matches include.any[0] (...)`. */
-  reason: string;
-}
+export type PlannedMember = PlanMemberRecord;
 
 /** One group's line in the plan, with the first members it adds and removes (all of them are in the stored plan). */
 export interface PlanGroupSummary {

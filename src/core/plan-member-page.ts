@@ -3,13 +3,16 @@
  * group's stored plan and ask for a page, so what travels or is printed at once stays bounded whatever the group size.
  */
 
-/** One member a plan adds or removes, as the stored group plan keeps it. */
+/** One member a plan adds or removes, with the rule clause that decides it (as the stored group plan keeps it). */
 export interface PlanMemberRecord {
   id: string;
   name?: string;
   email?: string;
+  /** Genesys username, when it differs from the email (it usually is the email). */
   username?: string;
+  /** Where in the group's rule the decision comes from: `include.any[1]`, `exclude.any[0]`, `inactive`, ... */
   clause: string;
+  /** The reason in words: `include.any[1]: department = Support`, `no longer matches include.any[0] (...)`. */
   reason: string;
 }
 

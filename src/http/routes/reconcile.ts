@@ -8,7 +8,7 @@ import { HttpError } from '../http-error';
 import { reconcileRequestSchema, toReconcileInput, type ReconcileRequest } from '../request-schemas';
 import { checkRequestRulesRef } from '../rules-ref';
 import { parseBody, type FieldIssue } from '../validate';
-import { statusUrl } from './status-url';
+import { respondStarted } from './status-url';
 
 /** What the reconcile route needs. */
 export interface ReconcileRouteDeps {
@@ -41,11 +41,7 @@ export function reconcileRoutes({ client, taskQueue, defaultRulesRef, rulesDir }
       });
     }
     const run = await startReconciliation(client, input, { taskQueue });
-    const url = statusUrl(run.workflowId);
-    res
-      .status(202)
-      .location(url)
-      .json({ ...run, statusUrl: url });
+    respondStarted(res, run);
   });
   return router;
 }

@@ -7,7 +7,7 @@ import { HttpError } from '../http-error';
 import { overridesSchema } from '../request-schemas';
 import { parseBody } from '../validate';
 import { checkRunIdParam } from './reconciliations';
-import { statusUrl } from './status-url';
+import { respondStarted } from './status-url';
 
 /** Body of the revert request (all optional: `{}` reverts the workflow's latest run, gated as the run was). */
 export const revertRequestSchema = z.strictObject({
@@ -43,11 +43,7 @@ export function revertRoutes({ client, taskQueue }: { client: Client; taskQueue:
       if (err instanceof NotAReconciliationError) throw new HttpError(400, err.message);
       throw err;
     }
-    const url = statusUrl(run.workflowId);
-    res
-      .status(202)
-      .location(url)
-      .json({ ...run, statusUrl: url });
+    respondStarted(res, run);
   });
   return router;
 }
