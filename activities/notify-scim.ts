@@ -7,7 +7,7 @@
  * is still pending. A notification that fails for good (retries exhausted, or rejected) stays in the outbox: the next
  * run's `deliverScimOutbox` sends it and reports the group as out of sync until then.
  */
-import { activityInfo, ApplicationFailure, Context, heartbeat } from '@temporalio/activity';
+import { activityInfo, ApplicationFailure, CancelledFailure, Context, heartbeat } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../src/core/failure-types';
 import { ScimError } from '../src/scim/errors';
 import { deliverPending, ScimOutboxBusyError } from '../src/scim/outbox-delivery';
@@ -106,10 +106,13 @@ export function requireScimOutbox(deps: ActivityDeps): ScimOutbox {
 }
 
 /**
- * Maps a delivery error to the activity failure: SCIM errors by their retryability (honouring `Retry-After`), invalid
+ * Maps a delivery error to the activity failure: a cancelled request as a cancellation, SCIM errors by their retryability (honouring `Retry-After`), invalid
  * input as misconfiguration; anything else (the outbox store unreachable) is rethrown as is, so Temporal retries it.
  */
 export function scimFailure(err: unknown): unknown {
+  // The request was aborted because this attempt was cancelled: report a cancellation, not a rejection by the IdP
+  // (the outbox keeps the delta either way).
+  if (err instanceof ScimError && err.kind === 'cancelled') return new CancelledFailure(err.message);
   if (err instanceof ScimError) {
     return ApplicationFailure.create({
       message: err.message,

@@ -89,8 +89,23 @@ async function scheduledRuns(): Promise<WorkflowExecutionInfo[]> {
   return runs.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
 }
 
-/** Fires the next slot and returns its run (the n-th run of the schedule). */
+/**
+ * Fires the next slot and returns its run (the n-th run of the schedule).
+ *
+ * A schedule names each run `<workflow-id>-<scheduled time, to the second>`, so a trigger in the same second as
+ * the previous slot reuses a running workflow's id and the server drops it (seen in CI when slot 1 planned in under
+ * a second). The trigger therefore waits for the wall clock to pass into a later second than the previous slot's.
+ */
 async function fireSlot(n: number): Promise<WorkflowExecutionInfo> {
+  const previous = (await scheduledRuns()).at(-1);
+  if (previous) {
+    const nextSecond = Math.floor(previous.startTime.getTime() / 1000) * 1000 + 1000;
+    await waitFor(
+      async () => Date.now(),
+      (now) => now >= nextSecond,
+      5_000,
+    );
+  }
   await temporalCli(['schedule', 'trigger', '--schedule-id', SCHEDULE_ID, '--overlap-policy', 'AllowAll']);
   const runs = await waitFor(scheduledRuns, (r) => r.length >= n, 60_000);
   return runs[n - 1];

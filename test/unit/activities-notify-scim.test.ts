@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { AppliedChanges } from '../../activities/apply-group';
@@ -190,7 +190,7 @@ describe('notifyScim cancellation', () => {
     const { env, beats } = attempt();
     peer.script.set(2, 'cancel-while-in-flight');
     peer.onInFlight = () => env.cancel('TIMED_OUT');
-    await expect(env.run(notifyScim, input)).rejects.toBeDefined();
+    await expect(env.run(notifyScim, input)).rejects.toBeInstanceOf(CancelledFailure);
     expect(peer.requests).toBe(2);
     expect(beats).toEqual([{ requests: 1, members: 2 }]);
     expect(audit.entries).toEqual([]);
