@@ -1,6 +1,7 @@
 /**
  * Issue 7 on the real stack: the emulator plays the real service's misbehaviour and the reconciler never removes a
- * rightful member. An empty page or a directory that changes mid-listing is read again and converges; a listing cut
+ * rightful member. An empty page or a directory that changes mid-listing is read again and converges; users returned
+ * without their expansions are re-read by id (and the run stops, writing nothing, if they stay incomplete); a listing cut
  * short by a result window is read by cursor instead (and stops with nothing written if that route is refused too);
  * a group that grants roles, and an org that shrank since the last completed run, wait for a human even under
  * `requireApproval: never`.
@@ -72,6 +73,47 @@ it('survives users deleted and created while it pages, removing nobody who is st
   expectNoWrongfulRemoval(before);
   for (const [id, members] of expectedMembers(rec.emulator)) {
     expect(state().groupMembers(id).slice().sort()).toEqual(members);
+  }
+});
+
+it('re-reads by id the users Genesys returned without their expansions (best effort), and converges', async () => {
+  const [groupId, want] = [...expectedMembers(rec.emulator)][0];
+  state().applyFaults({ concurrentEdit: { groupId, removeUserIds: want.slice(0, 4) } });
+  const before = membership();
+  state().resetCalls();
+  // One in ten users in every user answer lacks the roles, skills and locations asked for.
+  state().applyFaults({ expandDrop: { ratio: 0.1 } });
+  try {
+    const result = await rec.run({ mode: 'apply', rules: rulesFor(rec.emulator) });
+    expect(result).toMatchObject({ status: 'completed' });
+    expectNoWrongfulRemoval(before);
+    for (const [id, members] of expectedMembers(rec.emulator)) {
+      expect(state().groupMembers(id).slice().sort()).toEqual(members);
+    }
+    // One listing (it added up) and the re-reads by id of the incomplete users, round after round.
+    expect(state().callsReport().counts['GET /api/v2/users']).toBeGreaterThan(1_000 / PAGE + 1);
+  } finally {
+    state().applyFaults({ expandDrop: null });
+  }
+});
+
+it('stops with nothing written when every answer lacks the expansions the rules need', async () => {
+  const [groupId, want] = [...expectedMembers(rec.emulator)][0];
+  state().applyFaults({ concurrentEdit: { groupId, removeUserIds: want.slice(0, 4) } });
+  state().resetCalls();
+  state().applyFaults({ expandDrop: { ratio: 1 } });
+  try {
+    const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
+    const result = await resultOf(handle);
+    expect(result.status).toBe('aborted');
+    expect(result.error).toMatch(
+      /user\(s\) still came back without .+ \(or not at all\) after 8 re-reads by id .*not planning from incomplete data/,
+    );
+    expect(writes()).toBe(0);
+    const aborted = (await entriesOf(handle.workflowId)).find((e) => e.type === 'run.aborted');
+    expect(aborted).toMatchObject({ reason: 'SnapshotInconsistent' });
+  } finally {
+    state().applyFaults({ expandDrop: null });
   }
 });
 
