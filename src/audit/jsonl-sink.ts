@@ -2,8 +2,8 @@
  * Embedded audit sink: an append-only JSONL file, one canonical-JSON entry per line.
  *
  * Appends from any number of processes are serialised by a lock directory next to the file (proper-lockfile), and
- * within a process by a promise queue. Each batch is written with one `write` and made durable with one `fsync`
- * before `append` resolves.
+ * within a process by a group commit (appends that queue behind one in progress are written together). Each batch is
+ * written with one `write` and made durable with one `fsync` before `append` resolves.
  */
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { sealBatch } from './chain';
 import type { AuditEntry, AuditEvent } from './entry';
 import { AuditCorruptionError } from './errors';
 import { validateAuditEvents } from './event-schema';
+import { GroupCommit } from './group-commit';
 import { readCompleteLines } from './jsonl-lines';
 import { scanTail, type TailState } from './jsonl-tail';
 import { isAtOrAfter, parseSince } from './since';
@@ -71,7 +72,7 @@ export class JsonlAuditSink implements AuditSink {
   private readonly retries: Required<LockRetryOptions>;
   private readonly warn: (message: string) => void;
   private tail: TailState | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly commits = new GroupCommit((events) => this.appendLocked(events));
   private closed = false;
 
   constructor(options: JsonlAuditSinkOptions) {
@@ -87,9 +88,7 @@ export class JsonlAuditSink implements AuditSink {
     this.assertOpen();
     const valid = validateAuditEvents(events);
     if (valid.length === 0) return { appended: 0, skipped: 0 };
-    const run = this.queue.then(() => this.appendLocked(valid));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.commits.submit(valid);
   }
 
   /** See {@link AuditSink.read}. Reads complete lines only, without taking the lock. */
@@ -118,11 +117,12 @@ export class JsonlAuditSink implements AuditSink {
   /** Waits for in-flight appends; later calls throw. */
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
+    await this.commits.drained();
     this.tail = undefined;
   }
 
-  private async appendLocked(events: AuditEvent[]): Promise<AppendResult> {
+  /** Appends one batch under the cross-process lock; returns the ids it stored. */
+  private async appendLocked(events: AuditEvent[]): Promise<ReadonlySet<string>> {
     const dir = dirname(this.path);
     await mkdir(dir, { recursive: true });
     let compromised: Error | undefined;
@@ -169,7 +169,7 @@ export class JsonlAuditSink implements AuditSink {
         tail.lines += batch.entries.length;
         tail.head = batch.head;
         this.tail = tail;
-        return { appended: batch.entries.length, skipped: batch.skipped };
+        return new Set(batch.entries.map((entry) => entry.id));
       } finally {
         await fh.close();
       }

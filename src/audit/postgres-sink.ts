@@ -8,6 +8,7 @@
 import { EMPTY_HEAD, type AuditEntry, type AuditEvent, type ChainHead } from './entry';
 import { sealBatch } from './chain';
 import { validateAuditEvents } from './event-schema';
+import { GroupCommit } from './group-commit';
 import { parseSince } from './since';
 import type { AppendResult, AuditSink, ReadOptions } from './sink';
 import { baseTableName, connect, onceSuccessful, quoteTableName, runDdl, withAdvisoryLock } from '../store/pg';
@@ -34,6 +35,7 @@ export class PostgresAuditSink implements AuditSink {
   readonly table: string;
   private readonly sqlTable: string;
   private readonly db: OwnedPool;
+  private readonly commits = new GroupCommit((events) => this.appendLocked(events));
   private closed = false;
 
   /** Creates the table and index if missing. Called lazily by `append` and `read`; call it to fail fast at startup. */
@@ -60,12 +62,20 @@ export class PostgresAuditSink implements AuditSink {
     );
   }
 
-  /** See {@link AuditSink.append}. One transaction per call. */
+  /**
+   * See {@link AuditSink.append}. One transaction per batch: appends that queue behind one in progress in this
+   * process are committed together.
+   */
   async append(events: AuditEvent[]): Promise<AppendResult> {
     this.assertOpen();
     const valid = validateAuditEvents(events);
     if (valid.length === 0) return { appended: 0, skipped: 0 };
     await this.init();
+    return this.commits.submit(valid);
+  }
+
+  /** Appends one batch in a transaction under the advisory lock; returns the ids it stored. */
+  private appendLocked(valid: AuditEvent[]): Promise<ReadonlySet<string>> {
     return withAdvisoryLock(this.db.pool, `audit:${this.table}`, async (client) => {
       const headRow = await client.query<{ seq: string; hash: string }>(
         `select seq, hash from ${this.sqlTable} order by seq desc limit 1`,
@@ -101,7 +111,7 @@ export class PostgresAuditSink implements AuditSink {
           throw new Error(`audit append raced with an unlocked writer on ${this.table}; rolled back`);
         }
       }
-      return { appended: batch.entries.length, skipped: batch.skipped };
+      return new Set(batch.entries.map((entry) => entry.id));
     });
   }
 
@@ -130,6 +140,7 @@ export class PostgresAuditSink implements AuditSink {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.commits.drained();
     if (this.db.owned) await this.db.pool.end();
   }
 
