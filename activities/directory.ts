@@ -40,7 +40,11 @@ export interface GenesysDirectory {
    * Optional: a directory without it makes a refused late page fail the run closed.
    */
   listUsersByCursor?(cursor: string | undefined, pageSize: number, expand: readonly string[]): Promise<UsersCursorPage>;
-  getUsersByIds(ids: readonly string[], expand: readonly string[]): Promise<GenesysApiUser[]>;
+  /**
+   * Users by id (`GET /api/v2/users?id=`), in batches; `state` filters them (`active` by default, `any` for every
+   * state: a user who does not come back under `any` cannot be read by this client at all).
+   */
+  getUsersByIds(ids: readonly string[], expand: readonly string[], state?: 'active' | 'any'): Promise<GenesysApiUser[]>;
   /** All groups (every page), for resolving group names written in the rules. */
   listAllGroups(): Promise<GroupInfo[]>;
   getGroup(groupId: string): Promise<GroupInfo>;

@@ -69,7 +69,11 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
       return { users: body.entities ?? [], ...(body.cursor ? { cursor: body.cursor } : {}) };
     },
 
-    async getUsersByIds(ids: readonly string[], expand: readonly string[]): Promise<GenesysApiUser[]> {
+    async getUsersByIds(
+      ids: readonly string[],
+      expand: readonly string[],
+      state: 'active' | 'any' = 'active',
+    ): Promise<GenesysApiUser[]> {
       const users: GenesysApiUser[] = [];
       for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
         const batch = ids.slice(i, i + IDS_PER_LOOKUP);
@@ -77,7 +81,7 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
           api.users.getUsers({
             id: batch,
             pageSize: batch.length,
-            state: 'active',
+            state,
             ...(expand.length ? { expand: [...expand] } : {}),
           }),
         );

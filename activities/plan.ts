@@ -5,8 +5,11 @@
  * the approval decision.
  *
  * Before a removal is planned because a member is *absent* from the snapshot (not because an attribute changed), the
- * member is looked up by id: a listing can miss an active user (offset paging over a changing directory). Users found
- * active that way join the snapshot and are planned like everyone else, so the listing's gap never removes anyone.
+ * member is looked up by id in every state: a listing can miss an active user (offset paging over a changing
+ * directory). Users found active that way join the snapshot and are planned like everyone else, so the listing's gap
+ * never removes anyone. Only a member Genesys reports inactive or deleted is removed for absence; one that does not
+ * come back at all cannot be read by this OAuth client (user reads are division-filtered) and is kept, with a warning:
+ * gcsync never removes someone it cannot see.
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -20,7 +23,7 @@ import { NestingError } from '../src/core/nesting-graph';
 import { buildPlan, planDigest } from '../src/core/plan';
 import { findUnmatchedSelectors } from '../src/core/failsafes';
 import { evaluateApproval } from '../src/core/policy';
-import { unmanagedMemberWarnings } from '../src/core/unmanaged-members';
+import { unmanagedMemberWarnings, unreadableMemberWarnings } from '../src/core/unmanaged-members';
 import type { RulesDocument } from '../src/core/rules-schema';
 import type { PlanGroupSummary, PlannedMember } from '../workflows/messages';
 import { storePlan } from './plan-store';
@@ -77,12 +80,12 @@ export function makePlanActivities(deps: ActivityDeps) {
     }
 
     let desiredByKey = await resolveDesired(doc, users, pause);
-    let groupPlans = planAll(targets, desiredByKey, observed, owned);
+    let groupPlans = planAll(targets, desiredByKey, observed, owned, new Set());
 
-    // Members planned for removal who are not in the snapshot at all: confirm by id before trusting their absence.
+    // Members planned for removal who are not in the snapshot at all: read them by id before trusting their absence.
     const listed = new Set(users.map((u) => u.id));
     const absent = [...new Set(groupPlans.flatMap((g) => g.toRemove.filter((id) => !listed.has(id))))].sort();
-    const confirmed = await confirmActive(absent, input.expand);
+    const { active: confirmed, unreadable } = await readAbsent(absent, input.expand);
     if (confirmed.length) {
       log.warn('active users missing from the users listing were found by id; planning with them', {
         count: confirmed.length,
@@ -90,7 +93,15 @@ export function makePlanActivities(deps: ActivityDeps) {
       });
       users.push(...confirmed);
       desiredByKey = await resolveDesired(doc, users, pause);
-      groupPlans = planAll(targets, desiredByKey, observed, owned);
+    }
+    if (unreadable.size) {
+      log.warn('group members this OAuth client cannot read by id are kept', {
+        count: unreadable.size,
+        example: [...unreadable][0],
+      });
+    }
+    if (confirmed.length || unreadable.size) {
+      groupPlans = planAll(targets, desiredByKey, observed, owned, unreadable);
     }
 
     const planned = buildPlan(groupPlans);
@@ -104,6 +115,10 @@ export function makePlanActivities(deps: ActivityDeps) {
       unmatchedSelectors: findUnmatchedSelectors(doc, users),
     });
     approval.warnings.push(
+      ...unreadableMemberWarnings(
+        targets.map((t) => ({ groupName: t.groupName, individuals: observed.get(t.groupId)!.individuals })),
+        unreadable,
+      ),
       ...unmanagedMemberWarnings(
         targets.map((t) => ({
           groupName: t.groupName,
@@ -165,6 +180,7 @@ export function makePlanActivities(deps: ActivityDeps) {
     desiredByKey: ReadonlyMap<string, string[]>,
     observed: ReadonlyMap<string, ObservedGroup>,
     owned: ReadonlyMap<string, string[]>,
+    unreadable: ReadonlySet<string>,
   ): GroupPlan[] {
     return targets.map((target) =>
       planGroup({
@@ -174,29 +190,41 @@ export function makePlanActivities(deps: ActivityDeps) {
         desired: desiredByKey.get(target.key) ?? [],
         current: observed.get(target.groupId)!.individuals,
         ownedByTool: owned.get(target.groupId) ?? [],
+        keep: unreadable,
       }),
     );
   }
 
-  /** The users among `ids` that Genesys reports active (with the snapshot's expansions), in batches of 100. */
-  async function confirmActive(ids: readonly string[], expand: readonly string[]): Promise<DirectoryUser[]> {
-    const found: DirectoryUser[] = [];
+  /**
+   * Reads `ids` by id in every state, in batches of 100: the users Genesys reports active (with the snapshot's
+   * expansions), and the ids it does not return at all (not readable by this client). The others are inactive or
+   * deleted: their absence from the snapshot is confirmed.
+   */
+  async function readAbsent(
+    ids: readonly string[],
+    expand: readonly string[],
+  ): Promise<{ active: DirectoryUser[]; unreadable: Set<string> }> {
+    const active: DirectoryUser[] = [];
+    const unreadable = new Set(ids);
     for (let i = 0; i < ids.length; i += CONFIRM_BATCH) {
+      const wanted = new Set(ids.slice(i, i + CONFIRM_BATCH));
       let batch;
       try {
-        batch = await deps.directory.getUsersByIds(ids.slice(i, i + CONFIRM_BATCH), expand);
+        batch = await deps.directory.getUsersByIds([...wanted], expand, 'any');
       } catch (err) {
-        throw toDirectoryFailure(err, 'confirming by id the members missing from the users listing');
+        throw toDirectoryFailure(err, 'reading by id the members missing from the users listing');
       }
-      const wanted = new Set(ids.slice(i, i + CONFIRM_BATCH));
-      const users = await completeExpansions(
-        batch.filter((u) => wanted.has(String(u.id))),
-        expand,
+      const returned = batch.filter((u) => wanted.has(String(u.id)));
+      for (const u of returned) unreadable.delete(String(u.id));
+      active.push(
+        ...(await completeExpansions(
+          returned.filter((u) => u.state === 'active'),
+          expand,
+        )),
       );
-      found.push(...users.filter((u) => u.state === 'active'));
       heartbeat({ phase: 'confirm', done: i + CONFIRM_BATCH });
     }
-    return found;
+    return { active, unreadable };
   }
 
   /**

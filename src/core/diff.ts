@@ -15,6 +15,8 @@ export interface GroupPlanInput {
   current: readonly string[];
   /** User ids this tool added earlier (only consulted in `managed` mode). */
   ownedByTool?: readonly string[];
+  /** Current members never removed whatever the rules say (members gcsync cannot read; see `activities/plan.ts`). */
+  keep?: ReadonlySet<string>;
 }
 
 /** The planned change for one group. */
@@ -35,18 +37,19 @@ export interface GroupPlan {
 /**
  * Plans one group. `exact`: add desired − current, remove current − desired. `additive`: add only.
  * `managed`: add, and remove only (current − desired) ∩ ownedByTool, so people added by hand are never
- * touched.
+ * touched. Members in `keep` are never removed.
  */
 export function planGroup(input: GroupPlanInput): GroupPlan {
   const desired = new Set(input.desired);
   const current = new Set(input.current);
   const toAdd = [...desired].filter((id) => !current.has(id)).sort();
+  const keep = input.keep ?? new Set<string>();
   let toRemove: string[] = [];
   if (input.mode === 'exact') {
-    toRemove = [...current].filter((id) => !desired.has(id)).sort();
+    toRemove = [...current].filter((id) => !desired.has(id) && !keep.has(id)).sort();
   } else if (input.mode === 'managed') {
     const owned = new Set(input.ownedByTool ?? []);
-    toRemove = [...current].filter((id) => !desired.has(id) && owned.has(id)).sort();
+    toRemove = [...current].filter((id) => !desired.has(id) && owned.has(id) && !keep.has(id)).sort();
   }
   return {
     groupId: input.groupId,

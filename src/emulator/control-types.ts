@@ -84,6 +84,8 @@ export interface RuntimeConfig {
   ruleMemberDelete?: 'ignore' | 'reject';
   memberCount?: 'individuals' | 'members';
   groupRolesInUserAuthorization?: boolean;
+  /** See `EmulatorOptions.userViewDivisions`; `[]` = every division. */
+  userViewDivisions?: string[];
   rateLimitPerMinute?: number;
   missingVersion?: 'reject' | 'current';
   noopWritesBumpVersion?: boolean;
@@ -166,6 +168,7 @@ export interface StateSnapshot {
     ruleMemberDelete: 'ignore' | 'reject';
     memberCount: 'individuals' | 'members';
     groupRolesInUserAuthorization: boolean;
+    userViewDivisions: string[];
     missingVersion: 'reject' | 'current';
     noopWritesBumpVersion: boolean;
   };

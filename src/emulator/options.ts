@@ -78,6 +78,13 @@ export interface EmulatorOptions {
   /** Whether `expand=authorization` lists roles a user gets through a group grant. Default false (UNCONFIRMED). */
   groupRolesInUserAuthorization?: boolean;
   /**
+   * Divisions (names or ids) whose users the API's OAuth clients may view (`directory:user:view` granted in those
+   * divisions only). Users of other divisions are left out of `/users` listings and id lookups and of
+   * `/users/search`, `/users/{id}` answers 404, and the cursor listing `/users/query` (which needs the permission in
+   * every division) answers 403. Group `/individuals` still lists their ids. Default `[]`: every division.
+   */
+  userViewDivisions?: string[];
+  /**
    * Generator: when > 0, every generated group selects one of `groups` generated "cohort" skills and each user holds
    * about this many of them, so each user matches about this many groups' rules. Default 0 (today's org).
    */
@@ -117,6 +124,7 @@ export const EMULATOR_DEFAULTS = {
   memberCount: 'individuals' as MemberCountPolicy,
   groupRolesInUserAuthorization: false,
   membershipsPerUser: 0,
+  userViewDivisions: [] as readonly string[],
 } as const;
 
 /** Options with every behaviour field filled in. */
@@ -169,6 +177,7 @@ export function resolveOptions(opts: EmulatorOptions = {}): ResolvedOptions {
     ruleMemberDelete: opts.ruleMemberDelete ?? d.ruleMemberDelete,
     memberCount: opts.memberCount ?? d.memberCount,
     groupRolesInUserAuthorization: opts.groupRolesInUserAuthorization ?? d.groupRolesInUserAuthorization,
+    userViewDivisions: [...(opts.userViewDivisions ?? d.userViewDivisions)],
     membershipsPerUser: nonNegativeInt('membershipsPerUser', opts.membershipsPerUser ?? d.membershipsPerUser),
     drift: opts.drift,
     logger: opts.quiet ? silentLogger : (opts.logger ?? defaultLogger()),

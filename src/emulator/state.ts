@@ -48,6 +48,7 @@ function switchesOf(o: ResolvedOptions): Switches {
     ruleMemberDelete: o.ruleMemberDelete,
     memberCount: o.memberCount,
     groupRolesInUserAuthorization: o.groupRolesInUserAuthorization,
+    userViewDivisions: [...o.userViewDivisions],
     rateLimitPerMinute: o.rateLimitPerMinute,
     missingVersion: o.missingVersion,
     noopWritesBumpVersion: o.noopWritesBumpVersion,
@@ -188,6 +189,7 @@ export class EmulatorState {
     if (spec.groupRolesInUserAuthorization !== undefined) {
       o.groupRolesInUserAuthorization = spec.groupRolesInUserAuthorization;
     }
+    if (spec.userViewDivisions !== undefined) o.userViewDivisions = [...spec.userViewDivisions];
     if (spec.missingVersion !== undefined) o.missingVersion = spec.missingVersion;
     if (spec.noopWritesBumpVersion !== undefined) o.noopWritesBumpVersion = spec.noopWritesBumpVersion;
     if (spec.rateLimitPerMinute !== undefined) {

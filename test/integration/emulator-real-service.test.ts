@@ -333,6 +333,39 @@ describe('emulator: real-service behaviours', () => {
     });
   });
 
+  describe('division-filtered user reads', () => {
+    it('leaves users of divisions the client may not view out of listings, id lookups and search; 404 by id; 403 by cursor', async () => {
+      const all = emu.state.directory.listUsers('active');
+      const home = all.filter((u) => u.division.name === 'Home');
+      const other = all.find((u) => u.division.name !== 'Home')!;
+      expect(home.length).toBeGreaterThan(0);
+      await control.configure({ userViewDivisions: ['Home'] });
+
+      const pages = await listAll();
+      const listed = pages.flatMap((p) => p.entities.map((e) => e.id));
+      expect(listed.sort()).toEqual(home.map((u) => u.id).sort());
+      expect(pages[0].total).toBe(home.length);
+
+      const byId = await call(emu.url, 'GET', `/api/v2/users?id=${home[0].id},${other.id}&state=any`, token);
+      expect((byId.json as unknown as Page).entities.map((e) => e.id)).toEqual([home[0].id]);
+      expect((await call(emu.url, 'GET', `/api/v2/users/${other.id}`, token)).status).toBe(404);
+      expect((await call(emu.url, 'GET', '/api/v2/users/query?pageSize=25', token)).status).toBe(403);
+      const search = await call(emu.url, 'POST', '/api/v2/users/search', token, {
+        query: [{ type: 'EXACT', fields: ['id'], values: [home[0].id, other.id] }],
+      });
+      expect((search.json as { results: { id: string }[] }).results.map((u) => u.id)).toEqual([home[0].id]);
+
+      // A group still lists every individual's id, whatever their division.
+      const group = emu.state.listGroups().find((g) => [...g.members].some((id) => !home.some((u) => u.id === id)))!;
+      const individuals = await call(emu.url, 'GET', `/api/v2/groups/${group.id}/individuals?pageSize=500`, token);
+      expect((individuals.json as unknown as Page).entities.map((e) => e.id).sort()).toEqual([...group.members].sort());
+
+      // A reset restores the view of every division.
+      await control.reset();
+      expect((await call(emu.url, 'GET', `/api/v2/users/${other.id}`, token)).status).toBe(200);
+    });
+  });
+
   describe('native membership and role grants', () => {
     async function fixture(): Promise<{ groupId: string; ind: string; rule: string; owner: string }> {
       const [ind, rule, owner] = await control.createUsers([

@@ -8,7 +8,7 @@
  */
 import type { AuditEntry } from '../../src/audit/entry';
 import { resultOf } from '../../src/client/reconciliation-client';
-import { planQuery, statusQuery } from '../../workflows/messages';
+import { approveUpdate, planQuery, statusQuery } from '../../workflows/messages';
 import { expectedMembers, rulesFor } from '../support/org-rules';
 import { waitFor, type Reconciler } from '../support/reconciler';
 import { useReconcilerStack } from '../support/reconciler-stack';
@@ -114,6 +114,53 @@ it('stops with nothing written when every answer lacks the expansions the rules 
     expect(aborted).toMatchObject({ reason: 'SnapshotInconsistent' });
   } finally {
     state().applyFaults({ expandDrop: null });
+  }
+});
+
+it('never removes members it cannot see: users of divisions its OAuth client may not view are kept, with a warning', async () => {
+  const divisions = [
+    ...new Set(
+      state()
+        .listUsers()
+        .map((u) => u.division.name),
+    ),
+  ].sort();
+  const visible = divisions.slice(0, Math.ceil(divisions.length / 2));
+  const hidden = new Set(
+    state()
+      .listUsers()
+      .filter((u) => !visible.includes(u.division.name))
+      .map((u) => u.id),
+  );
+  const before = membership();
+  const hiddenMembers = [...before].flatMap(([groupId, members]) =>
+    members.filter((u) => hidden.has(u)).map((u) => ({ groupId, u })),
+  );
+  expect(hiddenMembers.length).toBeGreaterThan(0);
+  state().configure({ userViewDivisions: visible });
+  try {
+    const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
+    // After an earlier completed run, half the org vanishing from the listing trips the shrink guard: a human
+    // decides. Approving changes nothing for the unseen members: they are not in the plan.
+    const status = await waitFor(
+      () => handle.query(statusQuery),
+      (st) => st.awaitingApproval || st.phase === 'completed',
+    );
+    if (status.awaitingApproval) {
+      expect(status.failsafesTripped?.join('\n')).toMatch(/maxActiveUsersDropRatio/);
+      await handle.executeUpdate(approveUpdate, { args: [{ by: 'ops', planDigest: status.planDigest! }] });
+    }
+    const result = await resultOf(handle);
+    expect(result.status).toBe('completed');
+    // Every member the client could not see is still a member.
+    const lost = hiddenMembers.filter(({ groupId, u }) => !state().groupMembers(groupId).includes(u));
+    expect(lost).toEqual([]);
+    const created = (await entriesOf(handle.workflowId)).find((e) => e.type === 'plan.created');
+    expect(created?.warnings).toContainEqual(
+      expect.stringMatching(/member\(s\) that this OAuth client cannot read by id .* kept/),
+    );
+  } finally {
+    state().configure({ userViewDivisions: [] });
   }
 });
 

@@ -62,9 +62,9 @@ class ScriptedDirectory implements GenesysDirectory {
     };
   }
 
-  async getUsersByIds(ids: readonly string[]): Promise<GenesysApiUser[]> {
+  async getUsersByIds(ids: readonly string[], _expand: unknown, state = 'active'): Promise<GenesysApiUser[]> {
     this.calls.byId += 1;
-    return this.users.filter((u) => ids.includes(u.id as string));
+    return this.users.filter((u) => ids.includes(u.id as string) && (state === 'any' || u.state === state));
   }
 
   listAllGroups = async () => [];
@@ -208,19 +208,18 @@ describe('snapshotUsers past a result window', () => {
 });
 
 describe('computePlan', () => {
-  it('confirms by id a member missing from the listing and does not plan to remove them', async () => {
-    const directory = new ScriptedDirectory(20);
+  /**
+   * Plans the group `Support` (rule: department Support, mode exact) from a snapshot holding `listed`, with `members`
+   * as its individuals; returns the result, the stored plan of the group (if changed) and the activity's deps.
+   */
+  async function planOver(directory: ScriptedDirectory, listed: GenesysApiUser[], members: string[]) {
     const deps = depsFor(directory);
     const env = new MockActivityEnvironment();
-    // The group holds all 20 users; one of them (u005) will be missing from the listing, as if a deletion elsewhere
-    // had shifted the pages. u019 really left: the directory no longer has them.
-    const listed = directory.users.filter((u) => u.id !== 'u005');
-    const gone = 'u019';
-    directory.users.splice(19, 1);
     const pages = [listed.slice(0, PAGE), listed.slice(PAGE)];
     await deps.blobs.put('pages/p1', { meta: {}, users: pages[0].map(asUser) });
-    await deps.blobs.put('pages/p2', { meta: {}, users: pages[1].filter((u) => u.id !== gone).map(asUser) });
-    const usersRef = (await deps.blobs.put('users', { pages: ['pages/p1', 'pages/p2'], count: 18, rounds: 1 })).ref;
+    await deps.blobs.put('pages/p2', { meta: {}, users: pages[1].map(asUser) });
+    const count = listed.length;
+    const usersRef = (await deps.blobs.put('users', { pages: ['pages/p1', 'pages/p2'], count, rounds: 1 })).ref;
     const target: ResolvedTarget = {
       key: 'Support',
       groupId: 'g1',
@@ -229,8 +228,7 @@ describe('computePlan', () => {
       idpGroupId: 'g1',
       version: 7,
     };
-    const members = [...directory.users.map((u) => u.id as string), gone];
-    await deps.blobs.put('group/g1', { id: 'g1', name: 'Support', version: 7, individuals: members.sort() });
+    await deps.blobs.put('group/g1', { id: 'g1', name: 'Support', version: 7, individuals: [...members].sort() });
     const groupsRef = (await deps.blobs.put('groups', { groups: { g1: 'group/g1' } })).ref;
     const targetsRef = (await deps.blobs.put('targets', [target])).ref;
     const rulesRef = (
@@ -257,17 +255,49 @@ describe('computePlan', () => {
         concurrency: 1,
       },
     })) as ComputePlanResult;
-    expect(result.confirmedById).toBe(1);
-    expect(result.totals).toMatchObject({ adds: 0, removes: 1 });
     const [changed] = (await env.run(loadChangedGroups, {
       changedRef: result.changedRef,
       offset: 0,
       limit: 10,
     })) as ChangedGroup[];
-    const stored = await deps.blobs.get<StoredGroupPlan>(changed.groupPlanRef);
-    expect(stored.approved.toRemove).toEqual([gone]);
-    expect(stored.observedVersion).toBe(7);
+    const stored = changed ? await deps.blobs.get<StoredGroupPlan>(changed.groupPlanRef) : undefined;
+    return { result, stored, deps };
+  }
+
+  it('confirms by id a member missing from the listing and does not plan to remove them', async () => {
+    const directory = new ScriptedDirectory(20);
+    // The group holds all 20 users; one of them (u005) will be missing from the listing, as if a deletion elsewhere
+    // had shifted the pages. u019 really left: Genesys reports them deleted.
+    const gone = 'u019';
+    directory.users[19] = { ...directory.users[19], state: 'deleted' };
+    const listed = directory.users.filter((u) => u.id !== 'u005' && u.id !== gone);
+    const { result, stored } = await planOver(
+      directory,
+      listed,
+      directory.users.map((u) => u.id as string),
+    );
+    expect(result.confirmedById).toBe(1);
+    expect(result.totals).toMatchObject({ adds: 0, removes: 1 });
+    expect(stored?.approved.toRemove).toEqual([gone]);
+    expect(stored?.observedVersion).toBe(7);
     expect(directory.calls.byId).toBe(1);
+  });
+
+  it('keeps a member that a read by id in any state does not return (not readable by this client), with a warning', async () => {
+    const directory = new ScriptedDirectory(20);
+    // u019 is in the group but outside what this client may read: neither listed nor returned by id.
+    const hidden = directory.users.splice(19, 1)[0].id as string;
+    const { result, stored } = await planOver(directory, directory.users, [
+      ...directory.users.map((u) => u.id as string),
+      hidden,
+    ]);
+    expect(result.totals).toMatchObject({ adds: 0, removes: 0 });
+    expect(stored).toBeUndefined();
+    expect(directory.calls.byId).toBe(1);
+    expect(result.warnings).toContainEqual(
+      `group 'Support': 1 member(s) that this OAuth client cannot read by id (e.g. ${hidden}; it may lack ` +
+        'directory:user:view in their division): kept, never removed on data gcsync cannot read',
+    );
   });
 });
 

@@ -31,6 +31,7 @@ interface EmulatorCliOptions {
   inactiveResultWindow: number;
   ruleMemberDelete: RuleMemberDeletePolicy;
   groupRolesInUserAuthorization?: boolean;
+  userViewDivisions?: string;
   extraClients: number;
   quiet?: boolean;
 }
@@ -155,6 +156,10 @@ export function registerEmulatorCommand(program: Command): void {
         .default(d.ruleMemberDelete),
     )
     .option('--group-roles-in-user-authorization', 'expand=authorization includes roles granted through groups')
+    .option(
+      '--user-view-divisions <names>',
+      'comma-separated divisions whose users the clients may view (users reads are division-filtered); default all',
+    )
     .addOption(
       new Option('--extra-clients <n>', 'accept n more OAuth clients <client-id>-2.. with secrets <client-secret>-2..')
         .default(0)
@@ -181,6 +186,10 @@ export function registerEmulatorCommand(program: Command): void {
         inactiveResultWindow: opts.inactiveResultWindow,
         ruleMemberDelete: opts.ruleMemberDelete,
         groupRolesInUserAuthorization: opts.groupRolesInUserAuthorization ?? false,
+        userViewDivisions: (opts.userViewDivisions ?? '')
+          .split(',')
+          .map((d) => d.trim())
+          .filter((d) => d !== ''),
         extraClients: extraLocalClients(opts.clientId, opts.clientSecret, opts.extraClients),
         quiet: opts.quiet,
       });

@@ -1,6 +1,7 @@
 /**
  * The user view every `/api/v2` read uses: `expand`, the group-roles switch, and the best-effort expand fault
- * (Genesys documents expand values as "resolved with a best effort approach and not guaranteed to be returned").
+ * (Genesys documents expand values as "resolved with a best effort approach and not guaranteed to be returned");
+ * and which users the caller may see at all (users reads are division-filtered by `directory:user:view`).
  */
 import type { UserRecord } from '../model';
 import { type Expand, userView } from '../serialize';
@@ -20,4 +21,15 @@ export function userViewer(r: ApiRequest, expand: Expand): (u: UserRecord) => Re
     }
     return view;
   };
+}
+
+/**
+ * Whether the API's clients may view users of every division (`userViewDivisions` empty), and otherwise which users
+ * they may: those whose division (name or id) is listed. Reference §2.1: "Results are still division-filtered".
+ */
+export function userVisibility(r: ApiRequest): { all: boolean; visible: (u: UserRecord) => boolean } {
+  const divisions = r.state.options.userViewDivisions;
+  if (divisions.length === 0) return { all: true, visible: () => true };
+  const allowed = new Set(divisions);
+  return { all: false, visible: (u) => allowed.has(u.division.name) || allowed.has(u.division.id) };
 }

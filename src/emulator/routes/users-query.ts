@@ -4,14 +4,14 @@
  * pages it has not read yet: everyone present from the first to the last page is listed exactly once. No result
  * window applies (UNCONFIRMED for the real service).
  */
-import { badRequest } from '../errors';
+import { badRequest, notAuthorized } from '../errors';
 import { encodeQueryValue, queryInt, queryList, queryValue } from '../http/query';
 import type { UserRecord } from '../model';
 import { parseExpand } from '../serialize';
 import { carried } from './paging';
 import { readUserState } from './users';
 import type { ApiRequest, Reply } from './types';
-import { userViewer } from './user-view';
+import { userViewer, userVisibility } from './user-view';
 
 const PATH = '/api/v2/users/query';
 
@@ -60,6 +60,8 @@ function uri(pageSize: number, cursor: string | undefined, carry: [string, strin
 /** `cursor`, `pageSize` (default 25), `sortOrder` (ASC/DESC), `expand`, `state` → `{entities, nextUri, selfUri, results, cursor}`. */
 export function queryUsers(r: ApiRequest): Reply {
   const { query, state } = r;
+  // "No division filtering available so directory:user:view permission for all divisions is required."
+  if (!userVisibility(r).all) throw notAuthorized();
   const pageSize = queryInt(query, 'pageSize', 25, 1, state.options.maxPageSize);
   const sort = (queryValue(query, 'sortOrder') ?? 'ASC').toLowerCase();
   if (!['asc', 'ascending', 'desc', 'descending'].includes(sort)) {

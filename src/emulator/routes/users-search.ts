@@ -9,7 +9,7 @@ import { queryList, queryValue } from '../http/query';
 import type { UserRecord } from '../model';
 import { parseExpand } from '../serialize';
 import type { ApiRequest, Reply } from './types';
-import { userViewer } from './user-view';
+import { userViewer, userVisibility } from './user-view';
 
 /** Fields an `EXACT` criterion may name. Email and username compare case-insensitively (UNCONFIRMED). */
 const FIELDS = ['email', 'username', 'id', 'name', 'state', 'department', 'title'] as const;
@@ -98,10 +98,12 @@ function q64(raw: Record<string, unknown>, pageNumber: number): string {
 function run(r: ApiRequest, req: SearchRequest): Reply {
   const dir = r.state.directory;
   const onState = req.criteria.some((c) => c.fields.includes('state'));
+  const { visible } = userVisibility(r);
   const found: UserRecord[] = [];
   for (const u of dir.listUsers('any')) {
     // Deleted users are not searchable unless a criterion asks for a state.
     if (!onState && u.state === 'deleted') continue;
+    if (!visible(u)) continue;
     if (req.criteria.every((c) => matches(u, c))) found.push(u);
   }
   const { pageSize, pageNumber } = req;

@@ -6,7 +6,7 @@ import { listing, parseExpand } from '../serialize';
 import type { EmulatorState } from '../state';
 import { carried, ordered, readPaging } from './paging';
 import type { ApiRequest, Reply } from './types';
-import { userViewer } from './user-view';
+import { userViewer, userVisibility } from './user-view';
 
 const STATES: ReadonlySet<string> = new Set(['active', 'inactive', 'deleted', 'any']);
 
@@ -71,13 +71,14 @@ export function listUsers(r: ApiRequest): Reply {
   const ids = queryList(query, 'id');
   if (ids.length > 0 && query.has('jabberId')) throw badRequest('id and jabberId cannot be combined.', 'jabberId');
   const dir = state.directory;
+  const { all, visible } = userVisibility(r);
   let users: readonly UserRecord[];
   if (ids.length > 0) {
     const seen = new Set<string>();
     const found: UserRecord[] = [];
     for (const id of ids) {
       const u = dir.getUser(id);
-      if (u && !seen.has(id) && (userState === 'any' || u.state === userState)) {
+      if (u && !seen.has(id) && (userState === 'any' || u.state === userState) && visible(u)) {
         seen.add(id);
         found.push(u);
       }
@@ -85,7 +86,7 @@ export function listUsers(r: ApiRequest): Reply {
     users = found;
   } else {
     checkResultWindow(state, userState, paging.pageNumber, paging.pageSize);
-    users = dir.listUsers(userState);
+    users = all ? dir.listUsers(userState) : dir.listUsers(userState).filter(visible);
   }
   const expand = parseExpand(queryList(query, 'expand'));
   const items = ordered(users, paging.descending);
@@ -111,7 +112,7 @@ export function listUsers(r: ApiRequest): Reply {
 export function getUser(r: ApiRequest): Reply {
   const dir = r.state.directory;
   const user = dir.getUser(r.params[0]);
-  if (!user) throw notFound();
+  if (!user || !userVisibility(r).visible(user)) throw notFound();
   const expand = parseExpand(queryList(r.query, 'expand'));
   return { status: 200, body: userViewer(r, expand)(user) };
 }

@@ -37,6 +37,12 @@ describe('planGroup', () => {
     expect(planGroup({ ...base, mode: 'managed' })).toMatchObject({ toAdd: ['d'], toRemove: ['x'], unchanged: 3 });
   });
 
+  it('never removes a member in keep (exact or managed), whatever the rules say', () => {
+    const keep = new Set(['x']);
+    expect(planGroup({ ...base, mode: 'exact', keep })).toMatchObject({ toRemove: ['c'], unchanged: 3 });
+    expect(planGroup({ ...base, mode: 'managed', keep })).toMatchObject({ toRemove: [], unchanged: 4 });
+  });
+
   it('managed without ownership records removes nobody', () => {
     const { ownedByTool: _owned, ...rest } = base;
     expect(planGroup({ ...rest, mode: 'managed' }).toRemove).toEqual([]);

@@ -1,4 +1,4 @@
-import { unmanagedMemberWarnings } from '../../../src/core/unmanaged-members';
+import { unmanagedMemberWarnings, unreadableMemberWarnings } from '../../../src/core/unmanaged-members';
 
 describe('unmanagedMemberWarnings', () => {
   it('reports a group whose listing counts more members than its individuals', () => {
@@ -16,5 +16,27 @@ describe('unmanagedMemberWarnings', () => {
         { groupName: 'C', individuals: 4 },
       ]),
     ).toEqual([]);
+  });
+});
+
+describe('unreadableMemberWarnings', () => {
+  it('names each group holding members the client cannot read, with a count and an example', () => {
+    const unreadable = new Set(['u9', 'u7']);
+    expect(
+      unreadableMemberWarnings(
+        [
+          { groupName: 'Support', individuals: ['u1', 'u7', 'u9'] },
+          { groupName: 'Sales', individuals: ['u1', 'u2'] },
+        ],
+        unreadable,
+      ),
+    ).toEqual([
+      "group 'Support': 2 member(s) that this OAuth client cannot read by id (e.g. u7; it may lack " +
+        'directory:user:view in their division): kept, never removed on data gcsync cannot read',
+    ]);
+  });
+
+  it('says nothing when every member could be read', () => {
+    expect(unreadableMemberWarnings([{ groupName: 'Support', individuals: ['u1'] }], new Set())).toEqual([]);
   });
 });
