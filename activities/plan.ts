@@ -21,7 +21,7 @@ import { planGroup, type GroupPlan } from '../src/core/diff';
 import { FAILURE_TYPES } from '../src/core/failure-types';
 import { NestingError } from '../src/core/nesting-graph';
 import { buildPlan, planDigest } from '../src/core/plan';
-import { findUnmatchedSelectors } from '../src/core/failsafes';
+import { findUnmatchedSelectors, narrowingUnmatchedByGroup } from '../src/core/failsafes';
 import { evaluateApproval } from '../src/core/policy';
 import { unmanagedMemberWarnings, unreadableMemberWarnings } from '../src/core/unmanaged-members';
 import type { RulesDocument } from '../src/core/rules-schema';
@@ -108,11 +108,14 @@ export function makePlanActivities(deps: ActivityDeps) {
     const digest = planDigest(planned, () => createHash('sha256'));
     const activeUsers = users.filter((u) => u.state === 'active').length;
     const previous = await lastCompletedRun();
+    const unmatchedSelectors = findUnmatchedSelectors(doc, users);
+    const narrowingByKey = narrowingUnmatchedByGroup(doc, unmatchedSelectors);
     const approval = evaluateApproval(input.policy, planned, {
       activeUsers,
       previousActiveUsers: previous?.activeUsers,
       roleGrantsByGroupId: await roleGrantsOfChanged(deps, planned.groups, targets),
-      unmatchedSelectors: findUnmatchedSelectors(doc, users),
+      unmatchedSelectors,
+      unmatchedSelectorsByGroupId: new Map(targets.map((t) => [t.groupId, narrowingByKey.get(t.key) ?? []])),
     });
     approval.warnings.push(
       ...unreadableMemberWarnings(

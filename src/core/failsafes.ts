@@ -7,6 +7,7 @@ import type { DirectoryUser } from './directory-user';
 import type { GroupPlan } from './diff';
 import { compileSelector } from './evaluate';
 import type { FailsafeSettings, Policy } from './policy-schema';
+import { NestingGraph } from './nesting-graph';
 import { describeGrant, type GrantsByGroupId } from './role-grants';
 import type { RulesDocument } from './rules-schema';
 import { attributeSelectors, describeSelector } from './selector-walk';
@@ -20,7 +21,8 @@ export type CheckName =
   | 'maxGroupsLosingMembersRatio'
   | 'maxTotalRemovals'
   | 'maxActiveUsersDropRatio'
-  | 'approveRoleGrantingGroups';
+  | 'approveRoleGrantingGroups'
+  | 'approveUnmatchedSelectorRemovals';
 
 /**
  * One check's outcome. Group checks give one entry per tripped group (with `groupId`), or a single summary
@@ -49,6 +51,11 @@ export interface UnmatchedSelector {
   path: string;
   /** As written, e.g. `department: Salse`. */
   selector: string;
+  /**
+   * Whether matching no one can only take members away: a selector in `include` (under an even number of `not`), or
+   * in `exclude` under an odd number. The others (an unmatched `exclude`, a negated include) only let more in.
+   */
+  narrows: boolean;
 }
 
 /** Facts about the run that the plan alone does not carry. Every field is optional; absent = not checked. */
@@ -65,6 +72,11 @@ export interface ApprovalContext {
   roleGrantsByGroupId?: GrantsByGroupId;
   /** Selectors that match no active user (from {@link findUnmatchedSelectors}); turned into warnings. */
   unmatchedSelectors?: readonly UnmatchedSelector[];
+  /**
+   * The narrowing unmatched selectors behind each target group, by group id (from
+   * {@link narrowingUnmatchedByGroup}). When absent, `approveUnmatchedSelectorRemovals` reports not checked.
+   */
+  unmatchedSelectorsByGroupId?: ReadonlyMap<string, readonly UnmatchedSelector[]>;
 }
 
 /** Individual members a group has once its plan is applied. */
@@ -169,7 +181,8 @@ export function thresholdChecks(
 
 /**
  * The failsafes: `minMembersAfter`, `maxGroupsLosingMembersRatio`, `maxTotalRemovals`,
- * `maxActiveUsersDropRatio` and `approveRoleGrantingGroups`. A failsafe set to `off` (or `false`) reports
+ * `maxActiveUsersDropRatio`, `approveRoleGrantingGroups` and `approveUnmatchedSelectorRemovals`. A failsafe set
+ * to `off` (or `false`) reports
  * `off`; one whose input is missing from `context` reports why it was not checked. Limits are strict.
  */
 export function failsafeChecks(
@@ -232,7 +245,70 @@ export function failsafeChecks(
 
   shrinkGuard(results, settings.maxActiveUsersDropRatio, context);
   roleGrantingGroups(results, settings.approveRoleGrantingGroups, groups, context);
+  unmatchedSelectorRemovals(results, settings.approveUnmatchedSelectorRemovals, groups, context);
   return results;
+}
+
+function unmatchedSelectorRemovals(
+  results: CheckResults,
+  enabled: boolean,
+  groups: readonly GroupPlan[],
+  ctx: ApprovalContext,
+): void {
+  const name = 'approveUnmatchedSelectorRemovals';
+  if (!enabled) return runWide(results, name, false, 'off');
+  const byGroup = ctx.unmatchedSelectorsByGroupId;
+  if (byGroup === undefined) return runWide(results, name, false, 'not checked: unmatched selectors were not given');
+  perGroup(
+    results,
+    name,
+    groups,
+    (group) => {
+      const sites = byGroup.get(group.groupId) ?? [];
+      if (group.toRemove.length === 0 || sites.length === 0) return undefined;
+      const [first] = sites;
+      const more = sites.length > 1 ? ` and ${sites.length - 1} more` : '';
+      return (
+        `group ${groupLabel(group)} would lose ${group.toRemove.length} members while the selector ` +
+        `${first.selector} (groups[${first.ruleIndex}].${first.path} in '${first.rule}')${more} matches no active ` +
+        'user: renamed in Genesys, or a typo? (approveUnmatchedSelectorRemovals)'
+      );
+    },
+    'no group losing members has a selector that matches no active user',
+  );
+}
+
+/**
+ * The unmatched selectors that can take members away from each group written in `rules`: those of its own entry
+ * and of every entry it includes (transitively), keyed by the group as written. Groups with none are left out.
+ */
+export function narrowingUnmatchedByGroup(
+  rules: Pick<RulesDocument, 'groups'>,
+  unmatched: readonly UnmatchedSelector[],
+): Map<string, UnmatchedSelector[]> {
+  const own = new Map<string, UnmatchedSelector[]>();
+  for (const site of unmatched) {
+    if (!site.narrows) continue;
+    const list = own.get(site.rule) ?? [];
+    list.push(site);
+    own.set(site.rule, list);
+  }
+  const result = new Map<string, UnmatchedSelector[]>();
+  if (own.size === 0) return result;
+  const graph = NestingGraph.fromRules(rules);
+  for (const group of graph.groups) {
+    const found: UnmatchedSelector[] = [];
+    const seen = new Set<string>();
+    const visit = (key: string): void => {
+      if (seen.has(key)) return;
+      seen.add(key);
+      found.push(...(own.get(key) ?? []));
+      for (const child of graph.includes(key)) visit(child);
+    };
+    visit(group);
+    if (found.length > 0) result.set(group, found);
+  }
+  return result;
 }
 
 function shrinkGuard(
@@ -328,7 +404,13 @@ export function findUnmatchedSelectors(
     for (const site of attributeSelectors(rule)) {
       const test = compileSelector(site.selector);
       if (!active.some(test)) {
-        found.push({ ruleIndex, rule: rule.group, path: site.path, selector: describeSelector(site.selector) });
+        found.push({
+          ruleIndex,
+          rule: rule.group,
+          path: site.path,
+          selector: describeSelector(site.selector),
+          narrows: site.inExclude === site.negated,
+        });
       }
     }
   });

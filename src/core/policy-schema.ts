@@ -7,11 +7,12 @@
  *   routine gate of `requireApproval: auto`. `never` skips them (as it always has): the operator accepted
  *   large changes.
  * - **Failsafes** (`minMembersAfter`, `maxGroupsLosingMembersRatio`, `maxTotalRemovals`,
- *   `maxActiveUsersDropRatio`, `approveRoleGrantingGroups`) gate in every mode, `never` included: a failsafe
+ *   `maxActiveUsersDropRatio`, `approveRoleGrantingGroups`, `approveUnmatchedSelectorRemovals`) gate in every
+ *   mode, `never` included: a failsafe
  *   that trips means the directory may have been misread or privileges are changing, and a blanket "never"
  *   is not a considered decision about that run (Grouper: a tripped failsafe blocks the job until approved).
  *   The only way past one without approval is to switch it off explicitly in the policy (`off`, or `false`
- *   for `approveRoleGrantingGroups`).
+ *   for the two `approve…` ones).
  */
 import { z } from 'zod';
 import { strictObject } from './strict-object';
@@ -71,6 +72,12 @@ export interface FailsafeSettings {
    * needs approval, with the roles named. Default `true`; `false` switches it off.
    */
   approveRoleGrantingGroups: boolean;
+  /**
+   * Failsafe. A group that would lose members while a selector of its rules (or of a group it includes) that can
+   * only take members away matches no active user needs approval: a role, division or skill renamed in Genesys,
+   * or a typo, would otherwise empty the group unattended. Default `true`; `false` switches it off.
+   */
+  approveUnmatchedSelectorRemovals: boolean;
 }
 
 /** Approval and safety thresholds. The four v1 fields are always present once parsed; the rest are optional. */
@@ -101,6 +108,7 @@ export const DEFAULT_FAILSAFE_SETTINGS: Readonly<FailsafeSettings> = Object.free
   maxActiveUsersDropRatio: 0.1,
   maxIndividualMembers: 1000,
   approveRoleGrantingGroups: true,
+  approveUnmatchedSelectorRemovals: true,
 });
 
 /** The failsafe settings a run uses: the policy's values, defaults for the rest. */
@@ -179,4 +187,5 @@ export const policySchema: z.ZodType<Policy> = strictObject({
   maxActiveUsersDropRatio: ratio().optional(),
   maxIndividualMembers: count(1).optional(),
   approveRoleGrantingGroups: z.boolean().optional(),
+  approveUnmatchedSelectorRemovals: z.boolean().optional(),
 }).prefault({});

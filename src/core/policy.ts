@@ -36,7 +36,8 @@ const ALWAYS_REASON = 'policy requires approval for every run (requireApproval: 
  * - `auto`: required when a threshold (`maxRemovals`, `maxRemovalRatio` with `minGroupSizeForRatio`,
  *   `maxIndividualMembers`) or a failsafe trips.
  * - `never`: the thresholds are skipped (reported as such), but a tripped failsafe (`minMembersAfter`,
- *   `maxGroupsLosingMembersRatio`, `maxTotalRemovals`, `maxActiveUsersDropRatio`, `approveRoleGrantingGroups`)
+ *   `maxGroupsLosingMembersRatio`, `maxTotalRemovals`, `maxActiveUsersDropRatio`, `approveRoleGrantingGroups`,
+ *   `approveUnmatchedSelectorRemovals`)
  *   still requires approval: fail closed. Only switching that failsafe `off` in the policy lets such a run
  *   through unattended.
  *

@@ -147,7 +147,7 @@ it('never removes members it cannot see: users of divisions its OAuth client may
       (st) => st.awaitingApproval || st.phase === 'completed',
     );
     if (status.awaitingApproval) {
-      expect(status.failsafesTripped?.join('\n')).toMatch(/maxActiveUsersDropRatio/);
+      expect(status.failsafesTripped?.join('\n')).toMatch(/maxActiveUsersDropRatio|approveUnmatchedSelectorRemovals/);
       await handle.executeUpdate(approveUpdate, { args: [{ by: 'ops', planDigest: status.planDigest! }] });
     }
     const result = await resultOf(handle);
@@ -233,6 +233,34 @@ it('waits for a human when active users fell by more than the shrink guard since
   );
   expect(status.approvalReasons.join('\n')).toMatch(/active users/i);
   expect(status.failsafesTripped?.join('\n')).toMatch(/maxActiveUsersDropRatio/);
+  await handle.terminate('test done');
+});
+
+it('waits for a human, writing nothing, when a group would lose members behind a role no user holds (renamed?)', async () => {
+  const [groupId] = [...expectedMembers(rec.emulator)][0];
+  const name = state().getGroup(groupId)!.name;
+  expect(state().groupMembers(groupId).length).toBeGreaterThan(0);
+  state().resetCalls();
+  const rules = [
+    'version: 1',
+    'policy: { requireApproval: never }',
+    'groups:',
+    `  - group: ${JSON.stringify(name)}`,
+    '    include: { role: Support Agent (renamed) }',
+    '',
+  ].join('\n');
+  const handle = await rec.start({ mode: 'apply', rules });
+  const status = await waitFor(
+    () => handle.query(statusQuery),
+    (s) => s.awaitingApproval,
+  );
+  expect(status.approvalReasons.join('\n')).toMatch(
+    new RegExp(`group ${name} would lose \\d+ members while the selector role: Support Agent \\(renamed\\)`),
+  );
+  expect(status.warnings?.join('\n')).toMatch(/matches no active user/);
+  expect(writes()).toBe(0);
+  const plan = (await entriesOf(handle.workflowId)).find((e) => e.type === 'plan.created');
+  expect(String(plan?.failsafesTripped)).toMatch(/approveUnmatchedSelectorRemovals/);
   await handle.terminate('test done');
 });
 

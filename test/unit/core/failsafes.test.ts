@@ -3,6 +3,7 @@ import {
   findUnmatchedSelectors,
   formatPercents,
   individualsAfter,
+  narrowingUnmatchedByGroup,
   planWarnings,
   thresholdChecks,
 } from '../../../src/core/failsafes';
@@ -37,9 +38,15 @@ groups:
 
   it('names every attribute selector no active user matches, with its path, in rules order', () => {
     expect(findUnmatchedSelectors(doc, users)).toEqual([
-      { ruleIndex: 0, rule: 'Sales', path: 'include.any[1].department', selector: 'department: Salse' },
-      { ruleIndex: 0, rule: 'Sales', path: 'include.any[2].all[1].not.location', selector: 'location: Atlantis' },
-      { ruleIndex: 1, rule: 'Admins', path: 'include.role', selector: 'role: Admin' },
+      { ruleIndex: 0, rule: 'Sales', path: 'include.any[1].department', selector: 'department: Salse', narrows: true },
+      {
+        ruleIndex: 0,
+        rule: 'Sales',
+        path: 'include.any[2].all[1].not.location',
+        selector: 'location: Atlantis',
+        narrows: false,
+      },
+      { ruleIndex: 1, rule: 'Admins', path: 'include.role', selector: 'role: Admin', narrows: true },
     ]);
   });
 
@@ -64,7 +71,48 @@ groups:
       rule: 'Sales',
       path: 'exclude.skill',
       selector: 'skill: Billing (minProficiency 4)',
+      narrows: false,
     });
+  });
+});
+
+describe('narrowingUnmatchedByGroup', () => {
+  const nested = rules(`
+version: 1
+groups:
+  - group: Support
+    include: {role: Support Agent}
+    exclude: {title: /contractor/i}
+  - group: Voice
+    include: {skill: Voice}
+  - group: Everyone
+    includeGroups: [Support, Voice]
+  - group: Quiet
+    include: {department: Ops}
+`);
+  const site = (rule: string, path: string, narrows: boolean) => ({
+    ruleIndex: 0,
+    rule,
+    path,
+    selector: path,
+    narrows,
+  });
+
+  it('gives each group the narrowing selectors of its own entry and of the groups it includes, transitively', () => {
+    const role = site('Support', 'include.role', true);
+    const skill = site('Voice', 'include.skill', true);
+    const byGroup = narrowingUnmatchedByGroup(nested, [role, site('Support', 'exclude.title', false), skill]);
+    expect(byGroup).toEqual(
+      new Map([
+        ['Support', [role]],
+        ['Voice', [skill]],
+        ['Everyone', [role, skill]],
+      ]),
+    );
+  });
+
+  it('is empty when no unmatched selector narrows a group', () => {
+    expect(narrowingUnmatchedByGroup(nested, [site('Support', 'exclude.title', false)]).size).toBe(0);
   });
 });
 
@@ -79,7 +127,7 @@ describe('planWarnings', () => {
       ],
       {
         unmatchedSelectors: [
-          { ruleIndex: 2, rule: 'Sales', path: 'include.department', selector: 'department: Salse' },
+          { ruleIndex: 2, rule: 'Sales', path: 'include.department', selector: 'department: Salse', narrows: true },
         ],
       },
     );
@@ -128,6 +176,11 @@ describe('thresholdChecks and failsafeChecks', () => {
       { name: 'maxTotalRemovals', tripped: false, detail: 'run would remove 1 members in total (maxTotalRemovals 10)' },
       { name: 'maxActiveUsersDropRatio', tripped: false, detail: 'active users 100 → 95 since the last completed run' },
       { name: 'approveRoleGrantingGroups', tripped: false, detail: 'not checked: role grants were not read' },
+      {
+        name: 'approveUnmatchedSelectorRemovals',
+        tripped: false,
+        detail: 'not checked: unmatched selectors were not given',
+      },
     ]);
   });
 });

@@ -203,6 +203,37 @@ describe('evaluateApproval: failsafes gate in every mode', () => {
     );
   });
 
+  it('approveUnmatchedSelectorRemovals: a group losing members behind a selector that matches no one gates under never', () => {
+    const plan = buildPlan([
+      groupPlan('g1', [], ids('r', 3), 3, 'Support'),
+      groupPlan('g2', ['n'], [], 3, 'Growing'),
+      groupPlan('g3', [], ids('s', 1), 3, 'Sales'),
+    ]);
+    const renamed = {
+      ruleIndex: 0,
+      rule: 'Support',
+      path: 'include.role',
+      selector: 'role: Support Agent',
+      narrows: true,
+    };
+    const unmatchedSelectorsByGroupId = new Map([
+      ['g1', [renamed, { ...renamed, path: 'include.any[1].skill', selector: 'skill: Voice' }]],
+      ['g2', [{ ...renamed, ruleIndex: 1, rule: 'Growing' }]],
+    ]);
+    const decision = evaluateApproval(never(), plan, { unmatchedSelectorsByGroupId });
+    expect(decision.reasons).toEqual([
+      "group Support would lose 3 members while the selector role: Support Agent (groups[0].include.role in 'Support') " +
+        'and 1 more matches no active user: renamed in Genesys, or a typo? (approveUnmatchedSelectorRemovals)',
+    ]);
+    expect(decision.failsafes.filter((c) => c.name === 'approveUnmatchedSelectorRemovals')).toEqual([
+      { name: 'approveUnmatchedSelectorRemovals', tripped: true, detail: decision.reasons[0], groupId: 'g1' },
+    ]);
+    expect(
+      evaluateApproval(never({ approveUnmatchedSelectorRemovals: false }), plan, { unmatchedSelectorsByGroupId })
+        .required,
+    ).toBe(false);
+  });
+
   it('approveRoleGrantingGroups: fails closed on a changed group whose grants were not read', () => {
     const plan = buildPlan([groupPlan('g1', ['x'], [], 10, 'Mystery')]);
     expect(evaluateApproval(never(), plan, { roleGrantsByGroupId: {} }).reasons).toEqual([
@@ -222,6 +253,7 @@ describe('evaluateApproval: failsafes gate in every mode', () => {
       activeUsers: 5,
       previousActiveUsers: 5,
       roleGrantsByGroupId: { g1: [] },
+      unmatchedSelectorsByGroupId: new Map(),
     });
     expect(decision).toMatchObject({ required: false, reasons: [], warnings: [] });
     expect(decision.failsafes.map((c) => [c.name, c.tripped])).toEqual([
@@ -233,6 +265,7 @@ describe('evaluateApproval: failsafes gate in every mode', () => {
       ['maxTotalRemovals', false],
       ['maxActiveUsersDropRatio', false],
       ['approveRoleGrantingGroups', false],
+      ['approveUnmatchedSelectorRemovals', false],
     ]);
   });
 

@@ -20,6 +20,7 @@ describe('policy schema: failsafe fields', () => {
       maxActiveUsersDropRatio: 0.1,
       maxIndividualMembers: 1000,
       approveRoleGrantingGroups: true,
+      approveUnmatchedSelectorRemovals: true,
     });
     expect(resolveFailsafeSettings({})).toEqual(DEFAULT_FAILSAFE_SETTINGS);
   });
@@ -28,7 +29,8 @@ describe('policy schema: failsafe fields', () => {
     const doc = rules(
       withPolicy(
         '{minGroupSizeForRatio: 25, minMembersAfter: 1, maxGroupsLosingMembersRatio: 0.5, maxTotalRemovals: off, ' +
-          'maxActiveUsersDropRatio: off, maxIndividualMembers: 800, approveRoleGrantingGroups: false}',
+          'maxActiveUsersDropRatio: off, maxIndividualMembers: 800, approveRoleGrantingGroups: false, ' +
+          'approveUnmatchedSelectorRemovals: false}',
       ),
     );
     expect(resolveFailsafeSettings(doc.policy)).toEqual({
@@ -39,6 +41,7 @@ describe('policy schema: failsafe fields', () => {
       maxActiveUsersDropRatio: 'off',
       maxIndividualMembers: 800,
       approveRoleGrantingGroups: false,
+      approveUnmatchedSelectorRemovals: false,
     });
   });
 

@@ -209,7 +209,7 @@ groups:
     [
       'an unknown policy key',
       'version: 1\npolicy: {maxRemoval: 3}\ngroups: [{group: A, include: {role: X}}]',
-      "rules.yaml: policy: unknown key 'maxRemoval' (allowed: requireApproval, maxRemovals, maxRemovalRatio, approvalTimeout, minGroupSizeForRatio, minMembersAfter, maxGroupsLosingMembersRatio, maxTotalRemovals, maxActiveUsersDropRatio, maxIndividualMembers, approveRoleGrantingGroups)",
+      "rules.yaml: policy: unknown key 'maxRemoval' (allowed: requireApproval, maxRemovals, maxRemovalRatio, approvalTimeout, minGroupSizeForRatio, minMembersAfter, maxGroupsLosingMembersRatio, maxTotalRemovals, maxActiveUsersDropRatio, maxIndividualMembers, approveRoleGrantingGroups, approveUnmatchedSelectorRemovals)",
     ],
     [
       'a bad approval mode',
