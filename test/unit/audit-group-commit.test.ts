@@ -23,7 +23,11 @@ function manualStore() {
       throw err;
     }
     const added = new Set<string>();
-    for (const e of events) if (!stored.has(e.id)) (stored.add(e.id), added.add(e.id));
+    for (const e of events) {
+      if (stored.has(e.id)) continue;
+      stored.add(e.id);
+      added.add(e.id);
+    }
     return added;
   };
   const release = async () => {
