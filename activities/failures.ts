@@ -8,6 +8,7 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
 import { toGenesysApiError } from '../src/genesys/api-error';
 import { classifyGenesysError } from '../src/genesys/errors';
+import { IncompleteListingError } from '../src/genesys/listing';
 import { WaitCancelledError } from '../src/genesys/wait';
 
 import { FAILURE_TYPES } from '../src/core/failure-types';
@@ -34,6 +35,14 @@ function isWaitCancelled(err: unknown): err is Error {
 /** Maps any error thrown while talking to Genesys to an `ApplicationFailure`. */
 export function toDirectoryFailure(err: unknown, what: string): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof IncompleteListingError) {
+    // Reading it again gives the same partial page: stop, and plan or write nothing from it.
+    return ApplicationFailure.create({
+      message: `${what}: ${err.message}`,
+      type: FAILURE_TYPES.snapshotInconsistent,
+      nonRetryable: true,
+    });
+  }
   if (err instanceof CancelledFailure || isWaitCancelled(err)) {
     // The Genesys client stopped waiting (pacer slot, 429) because this attempt was cancelled or timed out.
     // Retryable and not a rejection: the caller must not record the group or its members as failed.

@@ -7,7 +7,7 @@ import type { GenesysApiUser } from '../src/core/directory-user';
 import type { RoleGrant } from '../src/core/role-grants';
 import { toGenesysApiError } from '../src/genesys/api-error';
 import type { GenesysClient } from '../src/genesys/client';
-import type { GenesysListing } from '../src/genesys/listing';
+import { entitiesOfWholeListing, type GenesysListing } from '../src/genesys/listing';
 
 /** Ids per `GET /api/v2/users?id=` request (keeps URLs short). */
 const IDS_PER_LOOKUP = 100;
@@ -109,7 +109,7 @@ export function createGenesysDirectory(client: GenesysClient): GenesysDirectory 
 
     async getIndividuals(groupId: string): Promise<string[]> {
       const res = await client.call<GenesysListing<{ id?: string }>>((api) => api.groups.getGroupIndividuals(groupId));
-      return (res.body?.entities ?? []).map((u) => String(u.id));
+      return entitiesOfWholeListing(res.body, `GET /api/v2/groups/${groupId}/individuals`).map((u) => String(u.id));
     },
 
     async addMembers(groupId: string, userIds: readonly string[], version: number): Promise<number> {

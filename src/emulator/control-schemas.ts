@@ -120,6 +120,7 @@ export const runtimeConfigSchema: z.ZodType<RuntimeConfig> = z.strictObject({
   memberCount: z.enum(['individuals', 'members']).optional(),
   groupRolesInUserAuthorization: z.boolean().optional(),
   userViewDivisions: z.array(id).max(1_000).optional(),
+  individualsPageSize: count.optional(),
   rateLimitPerMinute: count.optional(),
   missingVersion: z.enum(['reject', 'current']).optional(),
   noopWritesBumpVersion: z.boolean().optional(),

@@ -86,6 +86,8 @@ export interface RuntimeConfig {
   groupRolesInUserAuthorization?: boolean;
   /** See `EmulatorOptions.userViewDivisions`; `[]` = every division. */
   userViewDivisions?: string[];
+  /** See `EmulatorOptions.individualsPageSize`; 0 = every individual on one page. */
+  individualsPageSize?: number;
   rateLimitPerMinute?: number;
   missingVersion?: 'reject' | 'current';
   noopWritesBumpVersion?: boolean;
@@ -169,6 +171,7 @@ export interface StateSnapshot {
     memberCount: 'individuals' | 'members';
     groupRolesInUserAuthorization: boolean;
     userViewDivisions: string[];
+    individualsPageSize: number;
     missingVersion: 'reject' | 'current';
     noopWritesBumpVersion: boolean;
   };

@@ -85,6 +85,13 @@ export interface EmulatorOptions {
    */
   userViewDivisions?: string[];
   /**
+   * `GET /groups/{id}/individuals` of a group with more individual members than this answers only the first this
+   * many, with `total`, `pageCount` and a `nextUri` saying there are more (the endpoint takes no paging parameters,
+   * so the rest cannot be read). 0 = every individual on one page. Default 0: whether the real service caps or
+   * pages very large groups there is UNCONFIRMED.
+   */
+  individualsPageSize?: number;
+  /**
    * Generator: when > 0, every generated group selects one of `groups` generated "cohort" skills and each user holds
    * about this many of them, so each user matches about this many groups' rules. Default 0 (today's org).
    */
@@ -125,6 +132,7 @@ export const EMULATOR_DEFAULTS = {
   groupRolesInUserAuthorization: false,
   membershipsPerUser: 0,
   userViewDivisions: [] as readonly string[],
+  individualsPageSize: 0,
 } as const;
 
 /** Options with every behaviour field filled in. */
@@ -178,6 +186,7 @@ export function resolveOptions(opts: EmulatorOptions = {}): ResolvedOptions {
     memberCount: opts.memberCount ?? d.memberCount,
     groupRolesInUserAuthorization: opts.groupRolesInUserAuthorization ?? d.groupRolesInUserAuthorization,
     userViewDivisions: [...(opts.userViewDivisions ?? d.userViewDivisions)],
+    individualsPageSize: nonNegativeInt('individualsPageSize', opts.individualsPageSize ?? d.individualsPageSize),
     membershipsPerUser: nonNegativeInt('membershipsPerUser', opts.membershipsPerUser ?? d.membershipsPerUser),
     drift: opts.drift,
     logger: opts.quiet ? silentLogger : (opts.logger ?? defaultLogger()),

@@ -49,6 +49,7 @@ function switchesOf(o: ResolvedOptions): Switches {
     memberCount: o.memberCount,
     groupRolesInUserAuthorization: o.groupRolesInUserAuthorization,
     userViewDivisions: [...o.userViewDivisions],
+    individualsPageSize: o.individualsPageSize,
     rateLimitPerMinute: o.rateLimitPerMinute,
     missingVersion: o.missingVersion,
     noopWritesBumpVersion: o.noopWritesBumpVersion,
@@ -190,6 +191,7 @@ export class EmulatorState {
       o.groupRolesInUserAuthorization = spec.groupRolesInUserAuthorization;
     }
     if (spec.userViewDivisions !== undefined) o.userViewDivisions = [...spec.userViewDivisions];
+    if (spec.individualsPageSize !== undefined) o.individualsPageSize = spec.individualsPageSize;
     if (spec.missingVersion !== undefined) o.missingVersion = spec.missingVersion;
     if (spec.noopWritesBumpVersion !== undefined) o.noopWritesBumpVersion = spec.noopWritesBumpVersion;
     if (spec.rateLimitPerMinute !== undefined) {

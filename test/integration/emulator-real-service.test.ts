@@ -396,6 +396,21 @@ describe('emulator: real-service behaviours', () => {
       expect(await ids('members')).toEqual([f.ind, f.rule]);
     });
 
+    it('/individuals of a group above individualsPageSize answers the first page, its envelope announcing the rest', async () => {
+      const group = emu.state.listGroups().find((g) => g.members.size >= 3)!;
+      await control.configure({ individualsPageSize: 2 });
+      const page = (await call(emu.url, 'GET', `/api/v2/groups/${group.id}/individuals`, token))
+        .json as unknown as Page;
+      expect(page.entities).toHaveLength(2);
+      expect(page).toMatchObject({ total: group.members.size, pageCount: Math.ceil(group.members.size / 2) });
+      expect(page.nextUri).toBeDefined();
+      await control.configure({ individualsPageSize: 0 });
+      const whole = (await call(emu.url, 'GET', `/api/v2/groups/${group.id}/individuals`, token))
+        .json as unknown as Page;
+      expect(whole.entities).toHaveLength(group.members.size);
+      expect(whole.nextUri).toBeUndefined();
+    });
+
     it('DELETE of a rule-only member: ignore (202, no effect) by default, 400 with ruleMemberDelete reject', async () => {
       const f = await fixture();
       const version = emu.state.getGroup(f.groupId)!.version;

@@ -205,6 +205,31 @@ it('stops with nothing written when offset pages are refused past a window and t
   }
 });
 
+it("stops with nothing written when a group's individuals come back as one page of more (a capped /individuals)", async () => {
+  const [groupId, want] = [...expectedMembers(rec.emulator)][1];
+  state().applyFaults({ concurrentEdit: { groupId, removeUserIds: want.slice(0, 3) } });
+  const largest = Math.max(
+    ...state()
+      .listGroups()
+      .map((g) => state().groupMembers(g.id).length),
+  );
+  state().configure({ individualsPageSize: largest - 1 });
+  state().resetCalls();
+  try {
+    const handle = await rec.start({ mode: 'apply', rules: rulesFor(rec.emulator) });
+    const result = await resultOf(handle);
+    expect(result.status).toBe('aborted');
+    expect(result.error).toMatch(
+      /reading the members of group .*: GET \/api\/v2\/groups\/.*\/individuals: Genesys returned \d+ of \d+ entries on one page .*not planning from a partial member list/,
+    );
+    expect(writes()).toBe(0);
+    const aborted = (await entriesOf(handle.workflowId)).find((e) => e.type === 'run.aborted');
+    expect(aborted).toMatchObject({ reason: 'SnapshotInconsistent' });
+  } finally {
+    state().configure({ individualsPageSize: 0 });
+  }
+});
+
 it('waits for a human when a group that grants roles would change, even with requireApproval: never', async () => {
   const [groupId] = [...expectedMembers(rec.emulator)][1];
   state().grantGroupRole(groupId, 'Supervisor');

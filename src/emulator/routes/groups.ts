@@ -53,15 +53,21 @@ export function getGroup(r: ApiRequest): Reply {
   return { status: 200, body: groupView(groupParam(r), r.state.options.memberCount) };
 }
 
-/** `GET /api/v2/groups/{id}/individuals`: every individual member on one page (the endpoint takes no parameters). */
+/**
+ * `GET /api/v2/groups/{id}/individuals`: every individual member on one page (the endpoint takes no parameters), or,
+ * with `individualsPageSize`, only the first page of a larger group, its envelope announcing the rest.
+ */
 export function listIndividuals(r: ApiRequest): Reply {
   const group = groupParam(r);
   const dir = r.state.directory;
   const path = `/api/v2/groups/${group.id}/individuals`;
-  return {
-    status: 200,
-    body: unpagedListing(memberRecords(r.state, group.members), path, (u) => userView(u, NO_EXPAND, dir)),
-  };
+  const members = memberRecords(r.state, group.members);
+  const view = (u: UserRecord) => userView(u, NO_EXPAND, dir);
+  const cap = r.state.options.individualsPageSize;
+  if (cap > 0 && members.length > cap) {
+    return { status: 200, body: listing({ items: members, pageSize: cap, pageNumber: 1, path, carry: [] }, view) };
+  }
+  return { status: 200, body: unpagedListing(members, path, view) };
 }
 
 /**
