@@ -11,11 +11,17 @@ let rec: Reconciler;
 const ids: Record<string, string> = {};
 let groupId: string;
 
+/**
+ * `include: { department: Nowhere }` below stands for "the rules stop wanting anyone". A selector that matches no
+ * active user while its group loses members trips the `approveUnmatchedSelectorRemovals` failsafe (a renamed
+ * department would look the same), so these rules switch it off: the operator says the emptying is meant.
+ */
 const rules = (include: string) =>
   [
     'version: 1',
     'policy:',
     '  requireApproval: never',
+    '  approveUnmatchedSelectorRemovals: false',
     'groups:',
     '  - group: Managed Team',
     '    mode: managed',
