@@ -106,8 +106,9 @@ export function requireScimOutbox(deps: ActivityDeps): ScimOutbox {
 }
 
 /**
- * Maps a delivery error to the activity failure: a cancelled request as a cancellation, SCIM errors by their retryability (honouring `Retry-After`), invalid
- * input as misconfiguration; anything else (the outbox store unreachable) is rethrown as is, so Temporal retries it.
+ * Maps a delivery error to the activity failure: a cancelled request as a cancellation, SCIM errors by their
+ * retryability (honouring `Retry-After`), invalid input as misconfiguration; anything else (the outbox store
+ * unreachable) is rethrown as is, so Temporal retries it.
  */
 export function scimFailure(err: unknown): unknown {
   // The request was aborted because this attempt was cancelled: report a cancellation, not a rejection by the IdP

@@ -36,8 +36,9 @@ export function makeUserReads(deps: Pick<ActivityDeps, 'directory'>) {
           type: FAILURE_TYPES.snapshotInconsistent,
           nonRetryable: true,
           message:
-            `${missing.length} user(s) still came back without ${missingExpansions(example, expand).join(',')} (or not at all) after ` +
-            `${EXPANSION_REREAD_ROUNDS} re-reads by id (e.g. ${String(example.id)}); not planning from incomplete data`,
+            `${missing.length} user(s) still came back without ${missingExpansions(example, expand).join(',')} ` +
+            `(or not at all) after ${EXPANSION_REREAD_ROUNDS} re-reads by id (e.g. ${String(example.id)}); ` +
+            'not planning from incomplete data',
         });
       }
       let refetched: GenesysApiUser[];
