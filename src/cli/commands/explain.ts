@@ -99,7 +99,13 @@ async function readUser(reads: ExplainReads, idOrEmail: string, expand: readonly
     id = found[0].id as string;
   }
   const user = await reads.getUser(id, expand);
-  if (user === undefined) throw new ExplainError(`no Genesys user has the id ${id}`);
+  if (user === undefined) {
+    // User reads are division-filtered: a user in a division this OAuth client may not view looks the same.
+    throw new ExplainError(
+      `no Genesys user has the id ${id} that this OAuth client can read (or it lacks directory:user:view in the ` +
+        "user's division)",
+    );
+  }
   // Genesys resolves expand "best effort": a user without `authorization` would look role-less and the
   // explanation would be wrong. Say so rather than guess (the planner refuses such data too).
   const missing = expand.filter((field) => (user as Record<string, unknown>)[field] === undefined);
