@@ -2,6 +2,8 @@
  * Emulator edge cases the SDK cannot express or hides (raw HTTP on loopback): malformed requests, headers on
  * every answer, DELETE under a concurrent edit, token-endpoint faults, control-API access, behaviour options.
  */
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type RunningEmulator, EMULATOR_DEFAULTS, startEmulator } from '../../src/emulator';
 import { EmulatorControl } from '../support/emulator-control';
 import { loggedInSdk } from '../support/emulator-sdk';
@@ -34,6 +36,15 @@ async function call(
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json };
+}
+
+/** Polls `done` every 10 ms; fails after `timeoutMs`. */
+async function waitUntil(done: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(10);
+  }
 }
 
 function expectStandardHeaders(a: Answer): void {
@@ -75,6 +86,23 @@ describe('Genesys emulator over raw HTTP', () => {
     expect(login.status).toBe(200);
     expect(login.json).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 86399 });
     expectStandardHeaders(login);
+  });
+
+  it('does not count a write whose client vanished mid-request as in flight forever', async () => {
+    const group = emu.state.listGroups()[0];
+    await control.faults({ latencyMs: 300 });
+    const body = JSON.stringify({ memberIds: [emu.state.listUsers()[0].id], version: group.version });
+    const { hostname, port } = new URL(emu.url);
+    // A worker killed while its request waits in the emulator: the whole request was sent, then the socket died.
+    const socket = connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `POST /api/v2/groups/${group.id}/members HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    await waitUntil(() => emu.state.requestsInFlight === 1);
+    socket.destroy();
+    await waitUntil(() => emu.state.requestsInFlight === 0, 5_000);
   });
 
   it('answers unknown routes with 404 not.found', async () => {

@@ -5,27 +5,46 @@ import { badRequest, entityTooLarge, unsupportedMediaType } from '../errors';
 /** Body cap of `/api/v2/*` writes, after Genesys `request.bytes.max`. */
 export const API_MAX_BODY_BYTES = 512_000;
 
-/** Reads the whole body as text; rejects with 413 once it exceeds `maxBytes`. */
+/**
+ * Reads the whole body as text; rejects with 413 once it exceeds `maxBytes`, and rejects at once when the client is
+ * gone before the body ended (a killed worker): a destroyed request never emits `end`, and a handler left waiting
+ * for it would count as a request in flight forever.
+ */
 export function readText(req: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
+    let settled = false;
+    const gone = () => {
+      if (settled) return;
+      settled = true;
+      reject(new Error('the client closed the connection before the request body ended'));
+    };
+    // The connection may already be gone (closed while the emulator's latency fault delayed this request).
+    if (req.destroyed) {
+      gone();
+      return;
+    }
+    req.on('close', () => {
+      if (!req.complete) gone();
+    });
     req.on('data', (chunk: Buffer) => {
-      if (failed) return;
+      if (settled) return;
       size += chunk.length;
       if (size > maxBytes) {
-        failed = true;
+        settled = true;
         reject(entityTooLarge(maxBytes));
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(Buffer.concat(chunks).toString('utf8'));
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', (err) => {
-      if (!failed) reject(err);
+      if (!settled) reject(err);
     });
   });
 }
