@@ -2,14 +2,9 @@
  * The HTTP service against the real workflow: the tutorial's body starts a run of the server's default rules, the
  * status resource follows it to its result, and approvals go through the API (a wrong digest answers 409).
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
-import pino from 'pino';
 import type { ReconcileResult, RunStatus } from '../../workflows/messages';
-import { createHttpApp } from '../../src/http/app';
-import { closeServer, listen } from '../../src/http/server';
-import { SALES_GROUP, startReconcileStack, SUPPORT_GROUP, type ReconcileStack } from '../support/operator-stack';
+import { useHttpService } from '../support/http-service';
+import { SALES_GROUP, SUPPORT_GROUP } from '../support/operator-stack';
 import { waitFor } from '../support/reconciler';
 
 /** The fields the tests read from the service's answers. */
@@ -26,44 +21,16 @@ interface ApiBody {
   planDigest?: string;
 }
 
-const TOKEN = 'it-token';
-let stack: ReconcileStack;
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  stack = await startReconcileStack();
-  const app: Express = createHttpApp({
-    client: stack.temporal.client,
-    taskQueue: stack.taskQueue,
-    apiToken: TOKEN,
-    defaultRulesRef: stack.rulesFile,
-    logger: pino({ level: 'silent' }),
-  });
-  server = await listen(app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  if (server) await closeServer(server);
-  await stack?.stop();
-});
-
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as ApiBody, location: res.headers.get('location') };
-};
+const service = useHttpService();
+const api = (method: string, path: string, body?: unknown) => service.api<ApiBody>(method, path, body);
 
 describe('HTTP service', () => {
   it('reports Temporal reachable on /healthz', async () => {
-    const res = await fetch(`${base}/healthz`);
+    const res = await fetch(`${service.base}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: 'ok',
-      temporal: { reachable: true, namespace: stack.temporal.namespace, taskQueue: stack.taskQueue },
+      temporal: { reachable: true, namespace: service.stack.temporal.namespace, taskQueue: service.stack.taskQueue },
     });
   });
 
@@ -85,7 +52,7 @@ describe('HTTP service', () => {
     expect(closed.status).toBe(200);
     expect(closed.body.result).toMatchObject({ status: 'completed' });
     expect(closed.body.status).toMatchObject({ phase: 'completed', mode: 'apply' });
-    expect(stack.membersOf(SALES_GROUP)).toEqual(stack.expectedMembers(SALES_GROUP));
+    expect(service.stack.membersOf(SALES_GROUP)).toEqual(service.stack.expectedMembers(SALES_GROUP));
   });
 
   it('approves through the API: a wrong digest is 409, the right one applies', async () => {

@@ -2,13 +2,9 @@
  * `POST /api/reconciliations/:id/revert` against the real workflow: 202 with the run id resolved, the revert run
  * followed through the status resource puts the groups back; a misspelt field is a 400.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import pino from 'pino';
 import type { ReconcileResult, RevertTarget } from '../../workflows/messages';
-import { createHttpApp } from '../../src/http/app';
-import { closeServer, listen } from '../../src/http/server';
-import { SALES_GROUP, startReconcileStack, SUPPORT_GROUP, type ReconcileStack } from '../support/operator-stack';
+import { useHttpService } from '../support/http-service';
+import { SALES_GROUP, SUPPORT_GROUP } from '../support/operator-stack';
 import { waitFor } from '../support/reconciler';
 
 interface ApiBody {
@@ -22,36 +18,8 @@ interface ApiBody {
   issues?: { path: string; message: string }[];
 }
 
-const TOKEN = 'it-token';
-let stack: ReconcileStack;
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  stack = await startReconcileStack();
-  const app = createHttpApp({
-    client: stack.temporal.client,
-    taskQueue: stack.taskQueue,
-    apiToken: TOKEN,
-    defaultRulesRef: stack.rulesFile,
-    logger: pino({ level: 'silent' }),
-  });
-  server = await listen(app, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  if (server) await closeServer(server);
-  await stack?.stop();
-});
-
-const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as ApiBody };
-};
+const service = useHttpService();
+const api = (method: string, path: string, body?: unknown) => service.api<ApiBody>(method, path, body);
 const resultOf = async (statusUrl: string) =>
   (
     await waitFor(
@@ -59,7 +27,7 @@ const resultOf = async (statusUrl: string) =>
       (r) => r.body.executionStatus === 'COMPLETED',
     )
   ).body.result!;
-const membership = () => [stack.membersOf(SUPPORT_GROUP), stack.membersOf(SALES_GROUP)];
+const membership = () => [service.stack.membersOf(SUPPORT_GROUP), service.stack.membersOf(SALES_GROUP)];
 
 it('reverts a run started over HTTP: 202, then the groups are as before the run', async () => {
   const before = membership();
